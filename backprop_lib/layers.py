@@ -1,0 +1,92 @@
+"""The layer interface and the Dense (fully connected) layer.
+
+Every layer has ``forward(X) -> Y``, which keeps in ``self.cache`` exactly what the backward pass
+will need, and ``backward(dY) -> dX``, which reads that cache, fills each parameter's ``.grad`` and
+returns the gradient for the layer below. Shapes are batch-first: rows are examples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_rng, check_positive_int
+from .init import initialize
+from .parameter import Parameter
+
+
+class Layer:
+    """Base class: no parameters, training mode on, nothing cached yet."""
+
+    def __init__(self):
+        self.name = type(self).__name__.lower()
+        self.training = True
+        self.cache = None
+
+    def parameters(self) -> list[Parameter]:
+        return []
+
+    def buffers(self) -> dict[str, np.ndarray]:
+        """State that is not trained by gradients (BatchNorm's running statistics)."""
+        return {}
+
+    def train(self):
+        self.training = True
+        return self
+
+    def eval(self):
+        self.training = False
+        return self
+
+    def _read_cache(self):
+        if self.cache is None:
+            raise RuntimeError(f"{self.name}.backward was called before forward: run "
+                               "forward(X) first, so the layer has the values the chain rule needs")
+        return self.cache
+
+    def _check_grad(self, dY: np.ndarray, shape: tuple) -> None:
+        if not isinstance(dY, np.ndarray) or dY.shape != shape:
+            got = getattr(dY, "shape", type(dY).__name__)
+            raise ValueError(f"{self.name}.backward got an upstream gradient of shape {got}, but "
+                             f"its forward output had shape {shape}: dL/dY must match Y")
+
+    def __call__(self, X):
+        return self.forward(X)
+
+
+class Dense(Layer):
+    """A fully connected layer: Z = X @ W + b.
+
+    X (n, fan_in) -> Z (n, fan_out), with W (fan_in, fan_out) and b (fan_out,).
+    """
+
+    def __init__(self, fan_in: int, fan_out: int, init: str = "xavier", rng=None):
+        super().__init__()
+        self.fan_in = check_positive_int(fan_in, "fan_in")
+        self.fan_out = check_positive_int(fan_out, "fan_out")
+        self.init = init
+        self.W = Parameter("W", initialize(init, self.fan_in, self.fan_out, as_rng(rng)))
+        self.b = Parameter("b", np.zeros(self.fan_out))
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def forward(self, X):
+        if X.ndim != 2 or X.shape[1] != self.fan_in:
+            raise ValueError(f"{self.name} expects inputs of shape (n, {self.fan_in}), got "
+                             f"{X.shape}: the number of features must equal fan_in")
+        Z = X @ self.W.value                  # each row: a weighted sum of that example's inputs
+        Z += self.b.value                     # plus one bias per output unit
+        self.cache = X                        # dZ/dW needs X
+        return Z
+
+    def backward(self, dZ, input_grad: bool = True):
+        X = self._read_cache()
+        self._check_grad(dZ, (X.shape[0], self.fan_out))
+        np.matmul(X.T, dZ, out=self.W.grad)   # dL/dW = X^T · dL/dZ   (sum over the batch)
+        np.sum(dZ, axis=0, out=self.b.grad)   # dL/db = 1^T · dL/dZ   (b is added to every row)
+        if not input_grad:                    # the first layer's dL/dX is never used in training
+            return None
+        return dZ @ self.W.value.T            # dL/dX = dL/dZ · W^T
+
+    def __repr__(self):
+        return f"Dense({self.fan_in} -> {self.fan_out}, init={self.init!r})"

@@ -1,0 +1,176 @@
+"""A network as layers in sequence: forward runs them first to last, backward last to first.
+
+``Sequential`` also keeps what flowed through each layer (``outputs`` on the way forward,
+``output_grads`` on the way back) so that we can look at the signals and the errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_float_array, as_rng, unknown_name
+from .activations import ACTIVATIONS, Activation, activation as make_activation
+from .init import INITIALIZERS, RECOMMENDED_INIT
+from .layers import Dense, Layer
+from .normalization import NORMS, normalization
+
+
+class Sequential:
+    """Layers applied one after the other: Y = layer_k(... layer_2(layer_1(X)))."""
+
+    def __init__(self, layers):
+        layers = list(layers)
+        if not layers:
+            raise ValueError("Sequential needs at least one layer")
+        for i, layer in enumerate(layers):
+            if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+                raise TypeError(f"layer {i} ({layer!r}) has no forward/backward; "
+                                "pass backprop_lib layers such as Dense(2, 3) or Tanh()")
+        self.layers = layers
+        counts: dict[str, int] = {}
+        for layer in layers:                      # names like dense1, tanh1, dense2, ...
+            kind = type(layer).__name__.lower()
+            counts[kind] = counts.get(kind, 0) + 1
+            layer.name = f"{kind}{counts[kind]}"
+            for p in layer.parameters():
+                p.name = f"{layer.name}.{p.name.split('.')[-1]}"
+        self.outputs: list[np.ndarray] | None = None
+        self.output_grads: list[np.ndarray] | None = None
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        self.n_inputs = dense[0].fan_in if dense and layers[0] is dense[0] else None
+
+    # ---------------------------------------------------------------- forward and backward
+    def forward(self, X):
+        """X (n, features) -> outputs (n, outputs of the last layer)."""
+        X = as_float_array(X, "X")
+        if self.n_inputs is not None and X.shape[1] != self.n_inputs:
+            raise ValueError(f"X has {X.shape[1]} features per row, but this network's first "
+                             f"layer expects {self.n_inputs}: X must have shape "
+                             f"(n, {self.n_inputs})")
+        return self._forward(X)
+
+    def _forward(self, X):
+        outputs = []
+        for layer in self.layers:
+            X = layer.forward(X)
+            outputs.append(X)
+        self.outputs = outputs
+        return X
+
+    def backward(self, dout, input_grad: bool = True):
+        """dL/d(outputs) (n, outputs) -> dL/dX (n, features); fills every parameter's .grad.
+
+        With ``input_grad=False`` the first layer skips dL/dX (training never uses it) and
+        None is returned.
+        """
+        if self.outputs is None:
+            raise RuntimeError("backward was called before forward: run model.forward(X), "
+                               "then the loss, then model.backward(dL/doutputs)")
+        last = self.outputs[-1]
+        if not isinstance(dout, np.ndarray) or dout.shape != last.shape:
+            got = getattr(dout, "shape", type(dout).__name__)
+            raise ValueError(f"backward got dL/doutputs of shape {got}, but the network's "
+                             f"outputs have shape {last.shape}; pass the gradient the loss returned")
+        grads = [None] * len(self.layers)
+        grad = dout
+        for i in range(len(self.layers) - 1, -1, -1):     # from the loss back to the input
+            grads[i] = grad                               # dL/d(output of layer i)
+            layer = self.layers[i]
+            if i == 0 and not input_grad and isinstance(layer, Dense):
+                grad = layer.backward(grad, input_grad=False)
+            else:
+                grad = layer.backward(grad)
+        self.output_grads = grads
+        return grad
+
+    __call__ = forward
+
+    # ---------------------------------------------------------------- parameters and modes
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def dense_layers(self) -> list[Dense]:
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    def train(self):
+        """Training mode: BatchNorm uses the statistics of each batch."""
+        for layer in self.layers:
+            layer.train()
+        return self
+
+    def eval(self):
+        """Evaluation mode: BatchNorm uses its running statistics."""
+        for layer in self.layers:
+            layer.eval()
+        return self
+
+    @property
+    def training(self) -> bool:
+        return all(getattr(layer, "training", True) for layer in self.layers)
+
+    def num_parameters(self) -> int:
+        return sum(p.size for p in self.parameters())
+
+    def __repr__(self):
+        lines = ["Sequential("]
+        for layer in self.layers:
+            shapes = ", ".join(f"{p.name.split('.')[-1]} {p.shape}" for p in layer.parameters())
+            lines.append(f"  {layer.name:<12} {layer!r}" + (f"   [{shapes}]" if shapes else ""))
+        lines.append(f")  # {self.num_parameters()} parameters")
+        return "\n".join(lines)
+
+
+def mlp(sizes, activation: str = "tanh", init: str | None = None, norm: str | None = None,
+        seed=0) -> Sequential:
+    """A multilayer perceptron: Dense between consecutive sizes; after every hidden Dense the
+    normalization (if any) then the activation; the output layer is linear.
+
+    ``mlp([2, 16, 16, 3])`` maps 2 features to 3 outputs through two hidden layers of 16 units.
+    ``init=None`` picks the recommended init for the activation (Xavier for sigmoid and tanh,
+    He for the ReLUs); ``norm`` is None, "batch" or "layer".
+    """
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 3], "
+                        f"got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least two entries (inputs and outputs), got {sizes}")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"every size must be a positive whole number, got {sizes}")
+    if activation not in ACTIVATIONS:
+        raise unknown_name("activation", activation, ACTIVATIONS)
+    if init is None:
+        init = RECOMMENDED_INIT[activation]
+    if init not in INITIALIZERS:
+        raise unknown_name("init", init, INITIALIZERS)
+    if norm is not None and norm not in NORMS:
+        raise unknown_name("norm", norm, [None, *NORMS])
+    rng = as_rng(seed)
+    layers: list[Layer] = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(Dense(int(fan_in), int(fan_out), init=init, rng=rng))
+        if i < len(sizes) - 2:                         # hidden layers only
+            if norm is not None:
+                layers.append(normalization(norm, int(fan_out)))
+            layers.append(make_activation(activation))
+    model = Sequential(layers)
+    model.config = {"sizes": [int(s) for s in sizes], "activation": activation, "init": init,
+                    "norm": norm, "seed": seed}
+    return model
+
+
+def dense_blocks(model: Sequential):
+    """For each Dense layer: (its index, the Dense, the index of the activation that follows it
+    before the next Dense, or None for a linear output)."""
+    blocks = []
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, Dense):
+            blocks.append([i, layer, None])
+        elif isinstance(layer, Activation) and blocks and blocks[-1][2] is None:
+            blocks[-1][2] = i
+    return [tuple(b) for b in blocks]
+
+
+__all__ = ["Sequential", "mlp", "dense_blocks"]

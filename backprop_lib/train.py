@@ -1,0 +1,269 @@
+"""The training loop: forward, loss, backward, update; repeat, and write down what happened.
+
+    for each epoch:
+        for each batch (X_b, y_b):
+            outputs = model.forward(X_b)              # 1. predict
+            loss, dout = loss_fn(outputs, y_b)        # 2. measure the error
+            model.backward(dout)                      # 3. send it back: every .grad filled
+            optimizer.step(model.parameters())        # 4. move against the gradient
+
+``History`` keeps the loss of every step, per-epoch figures, and per Dense layer and step the
+numbers of ``diagnostics.STATS`` (gradient norms, backpropagated error, activations).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import as_float_array, as_labels, check_positive_int
+from .diagnostics import STATS, layer_names, layer_statistics
+from .losses import (
+    UNCHECKED,
+    _match_targets,
+    accuracy,
+    binary_cross_entropy,
+    mse,
+    softmax_cross_entropy,
+)
+from .network import Sequential, dense_blocks
+from .normalization import BatchNorm
+from .optim import SGD, Optimizer
+
+
+@dataclass
+class History:
+    """What happened during ``train``.
+
+    Per step: ``loss`` (steps,), and for every Dense layer (columns, named in ``layers``):
+    ``grad_norm``, ``delta_rms``, ``act_mean``, ``act_std``, ``saturation``, each (steps, layers).
+    Per epoch: ``train_loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy`` (accuracy only
+    for classification, validation only with ``validation=``).
+    """
+
+    layers: list
+    loss: np.ndarray = None
+    grad_norm: np.ndarray = None
+    delta_rms: np.ndarray = None
+    act_mean: np.ndarray = None
+    act_std: np.ndarray = None
+    saturation: np.ndarray = None
+    epoch_step: list = field(default_factory=list)   # the step at which each epoch ended
+    train_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    diverged: bool = False
+    diverged_at: int | None = None
+    stopped_early: bool = False
+
+    @property
+    def steps(self) -> int:
+        return len(self.loss)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.train_loss)
+
+    def summary(self) -> str:
+        if not self.train_loss:
+            return "no epoch finished"
+        parts = [f"{self.epochs} epochs, {self.steps} steps", f"loss {self.train_loss[-1]:.4f}"]
+        if self.train_accuracy:
+            parts.append(f"train accuracy {self.train_accuracy[-1]:.1%}")
+        if self.val_accuracy:
+            parts.append(f"validation accuracy {self.val_accuracy[-1]:.1%}")
+        if self.diverged:
+            parts.append(f"DIVERGED at step {self.diverged_at}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Step:
+    """What a callback sees after every step. Return False from the callback to stop."""
+
+    step: int
+    epoch: int
+    loss: float
+    epoch_end: bool
+    model: Sequential
+    history: History
+
+
+def _targets(loss, X, y, n_outputs):
+    """The targets in the form ``loss`` takes, checked once before training starts."""
+    n = X.shape[0]
+    if loss is softmax_cross_entropy:
+        return as_labels(y, n, num_classes=n_outputs)
+    y_arr = as_float_array(y, "y", ndim=None)
+    if y_arr.ndim == 0 or y_arr.shape[0] != n:
+        raise ValueError(f"X has {n} rows but y has {y_arr.shape[0] if y_arr.ndim else 0}; "
+                         "they must have one target per row")
+    if loss in (mse, binary_cross_entropy):
+        y_arr = _match_targets(y_arr, np.empty((n, n_outputs)), "the network's outputs")
+        if loss is binary_cross_entropy and (y_arr.min() < 0 or y_arr.max() > 1):
+            raise ValueError("binary_cross_entropy targets must be in [0, 1] (usually 0 or 1)")
+    return y_arr
+
+
+def _evaluate(model, X, y, loss, classify):
+    was_training = model.training
+    model.eval()
+    out = model._forward(X)
+    if was_training:
+        model.train()
+    value = loss(out, y)[0]
+    return value, (accuracy(out, y) if classify else None)
+
+
+def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimizer | None = None,
+          epochs: int = 10, batch_size: int | None = None, seed=0, validation=None,
+          callback=None) -> History:
+    """Train ``model`` on (X, y) by gradient descent and return its ``History``.
+
+    X (n, features); y (n,) class ids for ``softmax_cross_entropy``, or targets shaped like the
+    outputs for ``mse`` and ``binary_cross_entropy``. ``optimizer=None`` is plain SGD with lr 0.1;
+    ``batch_size=None`` uses the whole set each step; ``seed`` fixes the order of the batches.
+    ``validation=(X_val, y_val)`` adds held-out loss and accuracy after every epoch.
+    ``callback(step)`` is called after every step with a ``Step``; returning False stops.
+
+    A loss that becomes NaN or infinite stops the run before the bad update is applied, sets
+    ``History.diverged`` and warns.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a backprop_lib Sequential (for example bp.mlp([2, 8, 2])),"
+                        f" got {type(model).__name__}")
+    if not callable(loss):
+        raise TypeError(f"loss must be a loss function such as bp.softmax_cross_entropy, "
+                        f"got {loss!r}")
+    X = as_float_array(X, "X")
+    n = X.shape[0]
+    if model.n_inputs is not None and X.shape[1] != model.n_inputs:
+        raise ValueError(f"X has {X.shape[1]} features per row, but the network expects "
+                         f"{model.n_inputs}")
+    n_outputs = model.dense_layers()[-1].fan_out if model.dense_layers() else None
+    y = _targets(loss, X, y, n_outputs)
+    epochs = check_positive_int(epochs, "epochs")
+    if batch_size is None:
+        batch_size = n
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if batch_size > n:
+        raise ValueError(f"batch_size must be between 1 and the number of examples ({n}), "
+                         f"got {batch_size}; use batch_size=None for the full batch")
+    has_batchnorm = any(isinstance(layer, BatchNorm) for layer in model.layers)
+    if has_batchnorm and batch_size < 2:
+        raise ValueError("a network with BatchNorm needs batch_size >= 2: the variance of a single "
+                         "example is 0")
+    if optimizer is None:
+        optimizer = SGD(lr=0.1)
+    if not hasattr(optimizer, "step"):
+        raise TypeError(f"optimizer must be bp.SGD(...) or bp.Adam(...), got {optimizer!r}")
+    if callback is not None and not callable(callback):
+        raise TypeError("callback must be a function that takes a Step")
+    classify = loss is softmax_cross_entropy or loss is binary_cross_entropy
+    if validation is not None:
+        try:
+            X_val, y_val = validation
+        except (TypeError, ValueError):
+            raise TypeError("validation must be a pair (X_val, y_val)") from None
+        X_val = as_float_array(X_val, "X_val")
+        if X_val.shape[1] != X.shape[1]:
+            raise ValueError(f"X_val has {X_val.shape[1]} features, X has {X.shape[1]}")
+        y_val = _targets(loss, X_val, y_val, n_outputs)
+        validation = (X_val, y_val)
+
+    # Batches: the same seed gives the same order, so the same run twice is bit-identical.
+    rng = np.random.default_rng(seed)
+    starts = list(range(0, n, batch_size))
+    if has_batchnorm and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()                               # fold a last batch of one into the one before
+    bounds = [(s, starts[k + 1] if k + 1 < len(starts) else n) for k, s in enumerate(starts)]
+    total_steps = epochs * len(bounds)
+
+    blocks = dense_blocks(model)
+    history = History(layers=layer_names(model))
+    losses = np.full(total_steps, np.nan)
+    stats = np.full((total_steps, len(STATS), len(blocks)), np.nan)
+    params = model.parameters()
+    loss_fn = UNCHECKED.get(loss, loss)            # targets are checked above, once
+    model.train()
+    step = 0
+    stop = False
+    for epoch in range(epochs):
+        order = rng.permutation(n) if len(bounds) > 1 else None
+        epoch_loss = 0.0
+        epoch_hits = 0.0
+        for lo, hi in bounds:
+            if order is None:
+                X_b, y_b = X, y
+            else:
+                idx = order[lo:hi]
+                X_b, y_b = X[idx], y[idx]
+            out = model._forward(X_b)                        # 1. forward
+            finite = np.isfinite(out).all()
+            value, dout = loss_fn(out, y_b) if finite else (math.nan, None)   # 2. error
+            if not math.isfinite(value):
+                history.diverged, history.diverged_at = True, step
+                warnings.warn(f"the loss became {value} at step {step} (epoch {epoch}): training "
+                              f"diverged and was stopped before that update. Try a smaller "
+                              f"learning rate (now {getattr(optimizer, 'lr', '?')}) or gradient "
+                              f"clipping.", RuntimeWarning, stacklevel=2)
+                stop = True
+                break
+            model.backward(dout, input_grad=False)           # 3. backward
+            stats[step] = layer_statistics(model, blocks)
+            optimizer.step(params)                           # 4. update
+            losses[step] = value
+            epoch_loss += value * (hi - lo)
+            if classify:
+                epoch_hits += accuracy(out, y_b) * (hi - lo)
+            step += 1
+            epoch_end = hi == n
+            if epoch_end:
+                _end_epoch(history, step, epoch_loss / n, epoch_hits / n if classify else None,
+                           model, validation, loss)
+            if callback is not None:
+                _fill(history, losses, stats, step)
+                info = Step(step=step, epoch=epoch, loss=value, epoch_end=epoch_end, model=model,
+                            history=history)
+                if callback(info) is False:
+                    history.stopped_early = stop = True
+                    break
+        if stop:
+            break
+    _fill(history, losses, stats, step)
+    return history
+
+
+def _fill(history, losses, stats, step):
+    history.loss = losses[:step]
+    for k, name in enumerate(STATS):
+        setattr(history, name, stats[:step, k, :])
+
+
+def _end_epoch(history, step, mean_loss, mean_accuracy, model, validation, loss):
+    history.epoch_step.append(step)
+    history.train_loss.append(mean_loss)
+    if mean_accuracy is not None:
+        history.train_accuracy.append(mean_accuracy)
+    if validation is not None:
+        X_val, y_val = validation
+        v_loss, v_acc = _evaluate(model, X_val, y_val, loss, mean_accuracy is not None)
+        history.val_loss.append(v_loss)
+        if v_acc is not None:
+            history.val_accuracy.append(v_acc)
+
+
+def evaluate(model: Sequential, X, y, loss=softmax_cross_entropy) -> tuple:
+    """(loss, accuracy) of ``model`` on (X, y) in evaluation mode; accuracy is None for mse."""
+    X = as_float_array(X, "X")
+    n_outputs = model.dense_layers()[-1].fan_out
+    y = _targets(loss, X, y, n_outputs)
+    classify = loss is softmax_cross_entropy or loss is binary_cross_entropy
+    return _evaluate(model, X, y, loss, classify)
+
+
+__all__ = ["train", "evaluate", "History", "Step"]
