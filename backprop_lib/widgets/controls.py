@@ -41,3 +41,46 @@ def panel(controls, figure_widget=None, title: str | None = None) -> W.VBox:
     if figure_widget is not None:
         rows.append(figure_widget)
     return W.VBox(rows)
+
+
+def _ipympl_active() -> bool:
+    import matplotlib
+    return "ipympl" in matplotlib.get_backend()
+
+
+class LiveFigure:
+    """One matplotlib figure that controls redraw in place.
+
+    With ipympl (``%matplotlib widget``) the figure's canvas is itself a widget and
+    ``refresh()`` asks it to redraw. With the inline backend a figure is a static picture, so
+    ``refresh()`` shows it again inside an Output widget. ``widget`` goes into the layout either way.
+    Build the figure inside ``with plt.ioff():`` so that pyplot does not show it a second time.
+    """
+
+    def __init__(self, fig):
+        import matplotlib.pyplot as plt
+
+        self.fig = fig
+        self.interactive = _ipympl_active()
+        if self.interactive:
+            fig.canvas.header_visible = False
+            fig.canvas.toolbar_visible = False
+            fig.canvas.resizable = False
+            self.widget = fig.canvas
+        else:
+            self.widget = W.Output()
+            self._show()
+            plt.close(fig)          # shown through the Output widget only
+
+    def _show(self):
+        from IPython.display import display
+
+        self.widget.clear_output(wait=True)
+        with self.widget:
+            display(self.fig)
+
+    def refresh(self):
+        if self.interactive:
+            self.fig.canvas.draw_idle()
+        else:
+            self._show()
