@@ -1,0 +1,71 @@
+"""What theory predicts for the size of the backpropagated error, layer by layer.
+
+Going back one layer, dL/dZ_l = (dL/dZ_{l+1} · W^T) ⊙ f'(Z_l), where W (fan_in, fan_out) is the
+next layer's weight matrix. If the weights are independent with variance Var(W), each entry of
+dL/dZ_{l+1} · W^T sums fan_out terms, so
+
+    Var(dL/dZ_l) ≈ fan_out · Var(W) · E[f'(Z)²] · Var(dL/dZ_{l+1}).
+
+The RMS of the error is multiplied by sqrt(fan_out · Var(W) · E[f'(Z)²]) per layer. With equal
+widths n:
+- uniform ±1/sqrt(n) ("standard"): Var(W) = 1/(3n), so variance x1/3 per layer (tanh near 0);
+- a sigmoid adds f' <= 1/4, so at least x1/16 more: the error shrinks more than 7x per layer;
+- ReLU passes half the units (E[f'²] = 1/2): with Xavier (Var = 1/n) x1/2, with He (2/n) x1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_positive_int, unknown_name
+from .activations import ACTIVATIONS
+from .init import INITIALIZERS
+
+SIGMOID_MAX_SLOPE = 0.25   # σ'(z) = σ(z)(1 - σ(z)) is largest at z = 0, where it is 1/4
+
+
+def weight_variance(init: str, fan_in: int, fan_out: int) -> float:
+    """Var(W) of each initializer (see ``backprop_lib.init``)."""
+    fan_in, fan_out = check_positive_int(fan_in, "fan_in"), check_positive_int(fan_out, "fan_out")
+    variances = {
+        "small": 0.01 ** 2,
+        "standard": 1.0 / (3 * fan_in),             # uniform ±a has variance a²/3
+        "xavier": 2.0 / (fan_in + fan_out),          # a² / 3 with a² = 6/(fan_in + fan_out)
+        "he": 2.0 / fan_in,
+        "zeros": 0.0,
+    }
+    if init not in INITIALIZERS:
+        raise unknown_name("init", init, INITIALIZERS)
+    return variances[init]
+
+
+def derivative_gain(activation: str, slope: float = 0.01) -> float:
+    """E[f'(Z)²] for pre-activations near 0 (the most favourable case for sigmoid and tanh)."""
+    gains = {"sigmoid": SIGMOID_MAX_SLOPE ** 2, "tanh": 1.0, "relu": 0.5,
+             "leaky_relu": 0.5 * (1 + slope ** 2)}
+    if activation not in ACTIVATIONS:
+        raise unknown_name("activation", activation, ACTIVATIONS)
+    return gains[activation]
+
+
+def layer_factor(activation: str, init: str, fan_in: int, fan_out: int) -> float:
+    """The factor by which the RMS of dL/dZ changes going back through one hidden layer:
+    sqrt(fan_out · Var(W) · E[f'²])."""
+    return float(np.sqrt(fan_out * weight_variance(init, fan_in, fan_out)
+                         * derivative_gain(activation)))
+
+
+def predicted_delta_rms(sizes, activation: str, init: str, last_hidden_rms: float = 1.0):
+    """Predicted RMS of dL/dZ at every hidden Dense layer of ``mlp(sizes, ...)``, first to last,
+    anchored at ``last_hidden_rms`` for the last hidden layer (pass the measured value to
+    overlay the prediction on a measurement)."""
+    sizes = list(sizes)
+    hidden = len(sizes) - 2
+    if hidden < 1:
+        raise ValueError("the prediction needs at least one hidden layer (sizes of length >= 3)")
+    predicted = np.empty(hidden)
+    predicted[-1] = last_hidden_rms
+    for l in range(hidden - 2, -1, -1):              # hidden layer l receives from layer l + 1
+        W_shape = (sizes[l + 1], sizes[l + 2])       # the weights of the layer above
+        predicted[l] = predicted[l + 1] * layer_factor(activation, init, *W_shape)
+    return predicted
