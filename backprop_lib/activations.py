@@ -13,7 +13,6 @@ import numpy as np
 from ._validate import unknown_name
 from .layers import Layer
 
-
 SATURATED_BELOW = 0.05       # "saturated": f'(Z) under 5% of its peak
 
 

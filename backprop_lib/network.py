@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, as_rng, unknown_name
-from .activations import ACTIVATIONS, Activation, activation as make_activation
+from .activations import ACTIVATIONS, Activation
+from .activations import activation as make_activation
 from .init import INITIALIZERS, RECOMMENDED_INIT
 from .layers import Dense, Layer
 from .normalization import NORMS, normalization
@@ -70,7 +71,8 @@ class Sequential:
         if not isinstance(dout, np.ndarray) or dout.shape != last.shape:
             got = getattr(dout, "shape", type(dout).__name__)
             raise ValueError(f"backward got dL/doutputs of shape {got}, but the network's "
-                             f"outputs have shape {last.shape}; pass the gradient the loss returned")
+                             f"outputs have shape {last.shape}; pass the gradient the loss "
+                             "returned")
         grads = [None] * len(self.layers)
         grad = dout
         for i in range(len(self.layers) - 1, -1, -1):     # from the loss back to the input

@@ -65,7 +65,7 @@ def predicted_delta_rms(sizes, activation: str, init: str, last_hidden_rms: floa
         raise ValueError("the prediction needs at least one hidden layer (sizes of length >= 3)")
     predicted = np.empty(hidden)
     predicted[-1] = last_hidden_rms
-    for l in range(hidden - 2, -1, -1):              # hidden layer l receives from layer l + 1
-        W_shape = (sizes[l + 1], sizes[l + 2])       # the weights of the layer above
-        predicted[l] = predicted[l + 1] * layer_factor(activation, init, *W_shape)
+    for k in range(hidden - 2, -1, -1):              # hidden layer k receives from layer k + 1
+        W_shape = (sizes[k + 1], sizes[k + 2])       # the weights of the layer above
+        predicted[k] = predicted[k + 1] * layer_factor(activation, init, *W_shape)
     return predicted

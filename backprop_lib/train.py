@@ -176,66 +176,68 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
         validation = (X_val, y_val)
 
     # Batches: the same seed gives the same order, so the same run twice is bit-identical.
-    rng = np.random.default_rng(seed)
     starts = list(range(0, n, batch_size))
     if has_batchnorm and len(starts) > 1 and n - starts[-1] == 1:
         starts.pop()                               # fold a last batch of one into the one before
-    bounds = [(s, starts[k + 1] if k + 1 < len(starts) else n) for k, s in enumerate(starts)]
-    total_steps = epochs * len(bounds)
+    ends = starts[1:] + [n]
+    schedule = _schedule(X, y, epochs, list(zip(starts, ends)), np.random.default_rng(seed))
 
     blocks = dense_blocks(model)
     history = History(layers=layer_names(model))
-    losses = np.full(total_steps, np.nan)
-    stats = np.full((total_steps, len(STATS), len(blocks)), np.nan)
+    losses = np.full(epochs * len(starts), np.nan)
+    stats = np.full((len(losses), len(STATS), len(blocks)), np.nan)
     params = model.parameters()
-    loss_fn = UNCHECKED.get(loss, loss)            # targets are checked above, once
-    model.train()
+    loss_fn = UNCHECKED.get(loss, loss)            # targets were checked above, once
+    epoch_loss = epoch_hits = 0.0
     step = 0
-    stop = False
-    for epoch in range(epochs):
-        order = rng.permutation(n) if len(bounds) > 1 else None
-        epoch_loss = 0.0
-        epoch_hits = 0.0
-        for lo, hi in bounds:
-            if order is None:
-                X_b, y_b = X, y
-            else:
-                idx = order[lo:hi]
-                X_b, y_b = X[idx], y[idx]
-            out = model._forward(X_b)                        # 1. forward
-            finite = np.isfinite(out).all()
-            value, dout = loss_fn(out, y_b) if finite else (math.nan, None)   # 2. error
-            if not math.isfinite(value):
-                history.diverged, history.diverged_at = True, step
-                warnings.warn(f"the loss became {value} at step {step} (epoch {epoch}): training "
-                              f"diverged and was stopped before that update. Try a smaller "
-                              f"learning rate (now {getattr(optimizer, 'lr', '?')}) or gradient "
-                              f"clipping.", RuntimeWarning, stacklevel=2)
-                stop = True
+    model.train()
+    # Overflow on the way to a diverged loss is expected and handled below: no numpy warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch, X_b, y_b, epoch_end in schedule:
+            out = model._forward(X_b)                                   # 1. forward
+            value, dout = loss_fn(out, y_b) if np.isfinite(out).all() else (math.nan, None)
+            if not math.isfinite(value):                                # 2. error (or blow-up)
+                _diverged(history, step, epoch, value, optimizer)
                 break
-            model.backward(dout, input_grad=False)           # 3. backward
+            model.backward(dout, input_grad=False)                      # 3. backward
             stats[step] = layer_statistics(model, blocks)
-            optimizer.step(params)                           # 4. update
+            optimizer.step(params)                                      # 4. update
             losses[step] = value
-            epoch_loss += value * (hi - lo)
-            if classify:
-                epoch_hits += accuracy(out, y_b) * (hi - lo)
             step += 1
-            epoch_end = hi == n
+            epoch_loss += value * len(X_b)
+            if classify:
+                epoch_hits += accuracy(out, y_b) * len(X_b)
             if epoch_end:
                 _end_epoch(history, step, epoch_loss / n, epoch_hits / n if classify else None,
                            model, validation, loss)
+                epoch_loss = epoch_hits = 0.0
             if callback is not None:
                 _fill(history, losses, stats, step)
-                info = Step(step=step, epoch=epoch, loss=value, epoch_end=epoch_end, model=model,
-                            history=history)
-                if callback(info) is False:
-                    history.stopped_early = stop = True
+                if callback(Step(step, epoch, value, epoch_end, model, history)) is False:
+                    history.stopped_early = True
                     break
-        if stop:
-            break
     _fill(history, losses, stats, step)
     return history
+
+
+def _schedule(X, y, epochs, bounds, rng):
+    """(epoch, X_batch, y_batch, is the epoch's last batch) for every step, shuffled each epoch."""
+    for epoch in range(epochs):
+        if len(bounds) == 1:
+            yield epoch, X, y, True                # full batch: no shuffling needed
+            continue
+        order = rng.permutation(len(y))
+        for lo, hi in bounds:
+            idx = order[lo:hi]
+            yield epoch, X[idx], y[idx], hi == bounds[-1][1]
+
+
+def _diverged(history, step, epoch, value, optimizer):
+    history.diverged, history.diverged_at = True, step
+    warnings.warn(f"the loss became {value} at step {step} (epoch {epoch}): training diverged and "
+                  f"was stopped before that update. Try a smaller learning rate (now "
+                  f"{getattr(optimizer, 'lr', '?')}) or gradient clipping (clip_norm=...).",
+                  RuntimeWarning, stacklevel=3)
 
 
 def _fill(history, losses, stats, step):

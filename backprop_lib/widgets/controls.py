@@ -53,7 +53,8 @@ class LiveFigure:
 
     With ipympl (``%matplotlib widget``) the figure's canvas is itself a widget and
     ``refresh()`` asks it to redraw. With the inline backend a figure is a static picture, so
-    ``refresh()`` shows it again inside an Output widget. ``widget`` goes into the layout either way.
+    ``refresh()`` shows it again inside an Output widget. ``widget`` goes into the layout either
+    way.
     Build the figure inside ``with plt.ioff():`` so that pyplot does not show it a second time.
     """
 

@@ -1,0 +1,152 @@
+"""Every backward pass against centred finite differences, in float64, tolerance 1e-7.
+
+Shapes are drawn by hypothesis; one registry (tests/registry.py) drives the layer tests.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from registry import LAYERS, away_from_kinks
+
+import backprop_lib as bp
+
+TOL = 1e-7
+shapes = st.tuples(st.integers(2, 6), st.integers(1, 5))
+seeds = st.integers(0, 2**31 - 1)
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+@settings(max_examples=15, deadline=None)
+@given(shape=shapes, seed=seeds)
+def test_layer_backward_matches_finite_differences(name, shape, seed):
+    rng = np.random.default_rng(seed)
+    n, features = shape
+    # normalizing 2 values gives ±1 whatever they are: the input gradient is then only rounding
+    # noise (about eps/x³), so the norms are checked on 3 or more values
+    if name == "layernorm":
+        features = max(features, 3)
+    if name == "batchnorm":
+        n = max(n, 3)
+    layer = LAYERS[name](features, rng)
+    X = away_from_kinks(rng.normal(0, 1.5, (n, features)), name)
+    check = bp.gradient_check(layer, X, seed=seed)
+    assert "input" in check
+    assert check.worst < TOL, f"{name}\n{check}"
+
+
+@pytest.mark.parametrize("loss", ["mse", "binary_cross_entropy", "softmax_cross_entropy"])
+@settings(max_examples=25, deadline=None)
+@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 5)), seed=seeds,
+       scale=st.sampled_from([0.1, 1.0, 10.0]))
+def test_loss_gradient_matches_finite_differences(loss, shape, seed, scale):
+    rng = np.random.default_rng(seed)
+    n, k = shape
+    pred = rng.normal(0, scale, (n, k))
+    if loss == "mse":
+        target = rng.normal(0, 1, (n, k))
+    elif loss == "binary_cross_entropy":
+        target = rng.integers(0, 2, (n, k)).astype(float)
+    else:
+        target = rng.integers(0, k, n)
+    fn = bp.LOSSES[loss]
+    check = bp.gradient_check(lambda z: fn(z, target), pred)
+    assert check["input"] < TOL, check
+
+
+@pytest.mark.parametrize("activation", sorted(bp.ACTIVATIONS))
+@pytest.mark.parametrize("norm", [None, "batch", "layer"])
+@settings(max_examples=5, deadline=None)
+@given(seed=seeds, n=st.integers(3, 8), widths=st.lists(st.integers(2, 6), min_size=1,
+                                                         max_size=3))
+def test_whole_network_gradients(activation, norm, seed, n, widths):
+    rng = np.random.default_rng(seed)
+    if norm == "layer":                       # LayerNorm over 2 features is ±1 whatever they are
+        widths = [max(w, 3) for w in widths]
+    sizes = [3, *widths, 4]
+    model = bp.mlp(sizes, activation=activation, norm=norm, seed=seed)
+    for layer in model.dense_layers():        # biases of 0 would hide a bias mistake, and put a
+        layer.b.value[...] = rng.normal(0, 0.3, layer.fan_out)   # dead ReLU layer on its kink
+    X = rng.normal(0, 1, (n, 3))
+    y = rng.integers(0, 4, n)
+    check = bp.gradient_check(model, X, y, loss=bp.softmax_cross_entropy)
+    if "relu" in activation:
+        # a ReLU unit whose input sits within h of 0 makes the difference straddle the kink; the
+        # check is then only as good as the kink allows, so accept the rare grazing case
+        assert check.worst < 1e-4, check
+    else:
+        assert check.worst < TOL, check
+    assert set(check) == {p.name for p in model.parameters()} | {"input"}
+
+
+def test_relu_network_gradients_exact_away_from_kinks():
+    rng = np.random.default_rng(3)
+    model = bp.mlp([3, 5, 5, 2], activation="relu", seed=3)
+    X = rng.normal(0, 1, (6, 3))
+    model.forward(X)
+    for i, layer in enumerate(model.layers):   # this seed keeps every unit's input away from 0
+        if isinstance(layer, bp.Dense) and i + 1 < len(model.layers):
+            assert np.abs(model.outputs[i]).min() > 1e-4
+    check = bp.gradient_check(model, X, rng.integers(0, 2, 6))
+    assert check.worst < TOL, check
+
+
+@pytest.mark.parametrize("loss,make_y", [
+    (bp.mse, lambda rng, n: rng.normal(size=(n, 2))),
+    (bp.binary_cross_entropy, lambda rng, n: rng.integers(0, 2, (n, 2)).astype(float)),
+])
+def test_network_with_other_losses(loss, make_y):
+    rng = np.random.default_rng(0)
+    model = bp.mlp([3, 4, 2], activation="tanh", seed=0)
+    X = rng.normal(size=(5, 3))
+    check = bp.gradient_check(model, X, make_y(rng, 5), loss=loss)
+    assert check.worst < TOL, check
+
+
+def test_gradient_check_catches_a_wrong_backward():
+    class Broken(bp.Dense):
+        def backward(self, dZ, input_grad=True):
+            dX = super().backward(dZ, input_grad)
+            self.W.grad *= 2                     # an extra factor 2
+            return dX
+    layer = Broken(3, 2, rng=0)
+    check = bp.gradient_check(layer, np.random.default_rng(0).normal(size=(4, 3)))
+    assert check["W"] > 1e-2 and bp.grade(check["W"]) == "WRONG"
+    assert check["b"] < TOL
+    assert check.wrong() == ["W"]
+    assert "WRONG" in str(check)
+
+
+def test_gradient_check_leaves_batchnorm_running_statistics_alone():
+    model = bp.mlp([2, 4, 2], norm="batch", seed=0)
+    bn = model.layers[1]
+    before = (bn.running_mean.copy(), bn.running_var.copy())
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    bp.gradient_check(model, X, np.array([0, 1, 0, 1, 1]))
+    np.testing.assert_array_equal(bn.running_mean, before[0])
+    np.testing.assert_array_equal(bn.running_var, before[1])
+
+
+def test_uniform_upstream_gradient_cancels_in_batchnorm():
+    # why the check uses a random upstream gradient: with dL/dY = 1 everywhere, BatchNorm's dL/dX
+    # is exactly zero, and a broken backward returning zeros would pass
+    bn = bp.BatchNorm(3)
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    bn.forward(X)
+    np.testing.assert_allclose(bn.backward(np.ones((5, 3))), 0, atol=1e-12)
+
+
+def test_numerical_gradient_restores_its_input_and_refuses_float32():
+    x = np.array([1.0, 2.0, 3.0])
+    grad = bp.numerical_gradient(lambda: float(np.sum(x ** 3)), x)
+    np.testing.assert_allclose(grad, 3 * np.array([1.0, 4.0, 9.0]), rtol=1e-8)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="float64"):
+        bp.numerical_gradient(lambda: 0.0, x.astype(np.float32))
+
+
+def test_grades():
+    assert bp.grade(1e-9) == "good"
+    assert bp.grade(1e-6) == "look closer"
+    assert bp.grade(1e-3) == "suspicious"
+    assert bp.grade(0.5) == "WRONG"
