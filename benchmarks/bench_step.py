@@ -1,0 +1,155 @@
+"""Median time of one training step (forward, loss, backward, SGD update) for four networks,
+measured side by side in one run:
+
+- backprop_lib (what the course uses),
+- a plain straightforward numpy implementation (benchmarks/plain_numpy.py),
+- the step's matrix products alone (the floor no numpy engine can beat),
+- PyTorch on the CPU, if it happens to be installed.
+
+Run with one BLAS thread (`make bench` sets OPENBLAS_NUM_THREADS=1): two threads are noisy on a
+2-core machine. Prints a table; `--json FILE` also writes the figures.
+"""
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+from plain_numpy import PlainMLP  # noqa: E402
+
+import backprop_lib as bp  # noqa: E402
+
+NETWORKS = [  # name, sizes, activation, examples per step
+    ("2-16-16-2 tanh, 200 points", [2, 16, 16, 2], "tanh", 200),
+    ("2-64x8-2 relu, 500 points", [2] + [64] * 8 + [2], "relu", 500),
+    ("64-128-64-10 relu, batch 64", [64, 128, 64, 10], "relu", 64),
+    ("784-256-128-10 relu, batch 128", [784, 256, 128, 10], "relu", 128),
+]
+
+
+def engine_step(sizes, activation, X, y):
+    model = bp.mlp(sizes, activation=activation, seed=0)
+    opt = bp.SGD(0.01)
+    params = model.parameters()
+    loss_fn = bp.losses.UNCHECKED[bp.softmax_cross_entropy]   # as bp.train calls it
+
+    def step():
+        out = model._forward(X)
+        _, dout = loss_fn(out, y)
+        model.backward(dout, input_grad=False)
+        opt.step(params)
+    return step
+
+
+def plain_step(sizes, activation, X, y):
+    net = PlainMLP(sizes, activation)
+    return lambda: net.step(X, y)
+
+
+def matmul_floor(sizes, activation, X, y):
+    """The products one engine step performs: X·W forward; X^T·dZ and dZ·W^T backward (no dL/dX
+    for the input layer)."""
+    rng = np.random.default_rng(0)
+    Ws = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    As = [X] + [rng.normal(size=(len(X), b)) for b in sizes[1:-1]]
+    dZs = [rng.normal(size=(len(X), b)) for b in sizes[1:]]
+
+    def step():
+        for A, W in zip(As, Ws):
+            A @ W
+        for i, (A, dZ, W) in enumerate(zip(As, dZs, Ws)):
+            A.T @ dZ
+            if i > 0:
+                dZ @ W.T
+    return step
+
+
+def torch_step(sizes, activation, X, y):
+    import torch
+    torch.set_num_threads(1)
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(torch.nn.Linear(a, b).double())
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.Tanh() if activation == "tanh" else torch.nn.ReLU())
+    net = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        loss_fn(net(Xt), yt).backward()
+        opt.step()
+    return step
+
+
+def median_time(fns, repeats, number):
+    """Time each function `number` times per round, rounds interleaved, `repeats` rounds."""
+    times = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()                                         # warm up
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[name].append((time.perf_counter() - t0) / number)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, numpy {np.__version__}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
+          + ("" if have_torch else "; PyTorch not installed"))
+    header = f"{'network':34s} {'engine':>10s} {'plain':>10s} {'matmuls':>10s} " \
+             f"{'engine/plain':>12s} {'engine/matmuls':>14s}"
+    if have_torch:
+        header += f" {'torch':>10s} {'torch/engine':>12s}"
+    print(header)
+    results = []
+    for name, sizes, activation, n in NETWORKS:
+        rng = np.random.default_rng(0)
+        X = rng.normal(size=(n, sizes[0]))
+        y = rng.integers(0, sizes[-1], n)
+        fns = {"engine": engine_step(sizes, activation, X, y),
+               "plain": plain_step(sizes, activation, X, y),
+               "matmuls": matmul_floor(sizes, activation, X, y)}
+        if have_torch:
+            fns["torch"] = torch_step(sizes, activation, X, y)
+        t0 = time.perf_counter()
+        fns["engine"]()
+        once = time.perf_counter() - t0
+        number = max(1, int(0.02 / max(once, 1e-6)))
+        med = median_time(fns, args.repeats, number)
+        row = f"{name:34s} {med['engine'] * 1e6:8.0f}us {med['plain'] * 1e6:8.0f}us " \
+              f"{med['matmuls'] * 1e6:8.0f}us {med['engine'] / med['plain']:11.2f}x " \
+              f"{med['engine'] / med['matmuls']:13.2f}x"
+        if have_torch:
+            row += f" {med['torch'] * 1e6:8.0f}us {med['torch'] / med['engine']:11.2f}x"
+        print(row)
+        results.append({"network": name, **{k: v * 1e6 for k, v in med.items()}})
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"unit": "microseconds (median)", "results": results}, fh, indent=2)
+
+
+if __name__ == "__main__":
+    main()
