@@ -1,0 +1,180 @@
+"""Checkers for notebook 06 (training a network): one training step written by hand, a
+confusion matrix, and reading the best epoch off train / validation curves.
+
+Each ``check_*`` takes the learner's function and returns a ``Checked``: ``ok``, a ``message``
+that names the mistake, and ``use``, the function to carry on with (the learner's when it is
+right, otherwise the reference, so the notebook still runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..losses import softmax_cross_entropy
+from ..network import mlp
+from ..train import History
+from .feedback import Verdict, attempt, diagnose
+
+NOT_ATTEMPTED = "not attempted yet, using the reference solution"
+
+
+@dataclass
+class Checked(Verdict):
+    """A Verdict plus ``use``: the function to use from here on."""
+
+    use: object = None
+
+
+def _fallback(reference, why):
+    """Not ok: say why, and carry on with the reference solution."""
+    if why == "not attempted yet":
+        return Checked(False, NOT_ATTEMPTED, use=reference)
+    return Checked(False, f"✗ {why}\n(the notebook goes on with the reference solution until "
+                          "yours passes)", use=reference)
+
+
+# ------------------------------------------------------------------ 1. one training step
+
+
+def reference_training_step(model, X, y, lr):
+    """One step of gradient descent on softmax cross-entropy; returns the loss before it."""
+    out = model.forward(X)                          # 1. forward
+    loss, dout = softmax_cross_entropy(out, y)      # 2. loss and dL/doutputs
+    model.backward(dout)                            # 3. backward: every p.grad filled
+    for p in model.parameters():                    # 4. update, in place
+        p.value -= lr * p.grad
+    return loss
+
+
+def check_training_step(fn) -> Checked:
+    """Run ``fn(model, X, y, lr)`` on a small network and compare the loss it returns and the
+    change of every parameter with the reference step."""
+    X, y = datasets.spiral(n_per_class=10, seed=3)
+    lr = 0.5
+    mine, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
+    before = [p.value.copy() for p in mine.parameters()]
+    loss, why = attempt(fn, mine, X, y, lr)
+    if why:
+        return _fallback(reference_training_step, why)
+    ref_loss = reference_training_step(ref, X, y, lr)
+    got = np.concatenate([(p.value - b).ravel() for p, b in zip(mine.parameters(), before,
+                                                                strict=True)])
+    expected = np.concatenate([(p.value - b).ravel() for p, b in zip(ref.parameters(), before,
+                                                                     strict=True)])
+    if not np.any(got):
+        return _fallback(reference_training_step,
+                         "the weights did not change: call model.backward(dout), then change "
+                         "each p.value in place (p.value -= lr * p.grad); assigning to a copy "
+                         "does not change the model")
+    for p, q, b in zip(mine.parameters(), ref.parameters(), before, strict=True):
+        if not np.any(p.value - b) and np.any(q.value - b):
+            return _fallback(reference_training_step,
+                             f"{p.name} did not move: update every parameter in "
+                             "model.parameters(), the biases b as well as the weights W")
+    verdict = diagnose("the change of the parameters", got, expected)
+    if not verdict:
+        msg = verdict.message
+        if np.allclose(got, -expected):
+            msg = ("the parameters moved uphill: the gradient points to where the loss grows, "
+                   "so subtract it (p.value -= lr * p.grad)")
+        return _fallback(reference_training_step, msg)
+    if loss is None:
+        return _fallback(reference_training_step,
+                         "the update is right but the function returned None: return the loss")
+    if not np.isclose(float(loss), ref_loss):
+        return _fallback(reference_training_step,
+                         f"the update is right but the returned loss is {float(loss):.4g}, "
+                         f"expected {ref_loss:.4g}: return the loss of the forward pass of this "
+                         "step (before the update)")
+    return Checked(True, "training_step: correct ✓ (forward, loss, backward, update)", use=fn)
+
+
+# ------------------------------------------------------------------ 2. confusion matrix
+
+
+def reference_confusion_matrix(y_true, y_pred, num_classes):
+    """cm[i, j] = how many examples of true class i were predicted as class j."""
+    cm = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(cm, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return cm
+
+
+def check_confusion_matrix(fn) -> Checked:
+    """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric."""
+    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
+    y_pred = np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3])
+    cm, why = attempt(fn, y_true, y_pred, 4)
+    if why:
+        return _fallback(reference_confusion_matrix, why)
+    expected = reference_confusion_matrix(y_true, y_pred, 4)
+    verdict = diagnose("confusion matrix", cm, expected)
+    if verdict:
+        return Checked(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
+                             "predicted class)", use=fn)
+    got = np.asarray(cm, dtype=float) if cm is not None else None
+    if got is not None and got.shape == expected.shape:
+        if np.allclose(got, expected.T):
+            return _fallback(reference_confusion_matrix,
+                             "rows and columns are swapped: row i should be the TRUE class i, "
+                             "column j the PREDICTED class j (cm[y_true, y_pred] += 1)")
+        if np.allclose(got * len(y_true), expected):
+            return _fallback(reference_confusion_matrix,
+                             "these are fractions of all examples: count the examples instead")
+        if np.allclose(got.sum(), 0):
+            return _fallback(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
+                                                         "cm[true, predicted] for every example")
+    return _fallback(reference_confusion_matrix, verdict.message)
+
+
+# ------------------------------------------------------------------ 3. best epoch
+
+
+def reference_best_epoch(history):
+    """The epoch (counted from 1, as on the plots) with the lowest validation loss."""
+    return int(np.argmin(history.val_loss)) + 1
+
+
+def _history(train_loss, val_loss):
+    h = History(layers=[])
+    h.train_loss, h.val_loss = list(train_loss), list(val_loss)
+    return h
+
+
+def check_best_epoch(fn) -> Checked:
+    """Run ``fn(history)`` on histories that overfit: the training loss keeps falling while
+    the validation loss turns back up."""
+    cases = [
+        _history([1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1], [1.1, 0.7, 0.55, 0.5, 0.6, 0.7, 0.9]),
+        _history([2.0, 1.0, 0.5, 0.25, 0.1], [2.1, 1.2, 1.3, 1.5, 1.8]),
+    ]
+    for h in cases:
+        got, why = attempt(fn, h)
+        if why:
+            return _fallback(reference_best_epoch, why)
+        expected = reference_best_epoch(h)
+        if got is None:
+            return _fallback(reference_best_epoch, "your function returned None; did you forget "
+                                                   "`return`?")
+        try:
+            got = int(got)
+        except (TypeError, ValueError):
+            return _fallback(reference_best_epoch, f"expected an epoch number, got {got!r}")
+        if got == expected:
+            continue
+        if got == expected - 1:
+            msg = (f"got {got}, expected {expected}: off by one. np.argmin counts from 0, the "
+                   "epochs on the plot from 1")
+        elif got in (len(h.train_loss), int(np.argmin(h.train_loss)) + 1,
+                     int(np.argmin(h.train_loss))):
+            msg = (f"got {got}, expected {expected}: that is where the TRAINING loss is lowest, "
+                   "which keeps falling as the network memorizes; use history.val_loss")
+        elif got in (int(np.argmax(h.val_loss)), int(np.argmax(h.val_loss)) + 1):
+            msg = (f"got {got}, expected {expected}: that is the worst validation epoch; look "
+                   "for the lowest validation loss (argmin)")
+        else:
+            msg = f"got {got}, expected {expected}"
+        return _fallback(reference_best_epoch, msg)
+    return Checked(True, "best_epoch: correct ✓", use=fn)

@@ -1,0 +1,169 @@
+"""Checkers for notebook 07 (vanishing gradients): theory's ratio for a given depth, the
+measured factor per layer from a gradient profile, and which layer stopped learning.
+
+Each ``check_*`` returns a ``Checked`` (``ok``, a ``message`` naming the mistake, and ``use``:
+the learner's function when right, otherwise the reference so the notebook still runs).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import theory
+from ..train import History
+from .feedback import attempt, diagnose
+from .training import Checked, _fallback
+
+# ------------------------------------------------------------------ 1. predicted ratio
+
+
+def reference_predicted_ratio(activation, init, width, depth):
+    """Theory's RMS of dL/dZ at the first hidden layer divided by that at the last one, for
+    ``depth`` hidden layers of ``width`` units: (depth - 1) steps back, each multiplying the RMS
+    by sqrt(width · Var(W) · E[f'²])."""
+    factor = np.sqrt(width * theory.weight_variance(init, width, width)
+                     * theory.derivative_gain(activation))
+    return float(factor ** (depth - 1))
+
+
+RATIO_CASES = [("sigmoid", "standard", 100, 10), ("tanh", "standard", 32, 5),
+               ("sigmoid", "xavier", 50, 4), ("relu", "xavier", 64, 8)]
+
+
+def check_predicted_ratio(fn) -> Checked:
+    """Run ``fn(activation, init, width, depth)`` on a few networks and compare with theory."""
+    for case in RATIO_CASES:
+        got, why = attempt(fn, *case)
+        if why:
+            return _fallback(reference_predicted_ratio, why)
+        expected = reference_predicted_ratio(*case)
+        if got is None:
+            return _fallback(reference_predicted_ratio, "your function returned None; did you "
+                                                        "forget `return`?")
+        try:
+            got = float(got)
+        except (TypeError, ValueError):
+            return _fallback(reference_predicted_ratio, f"expected a number, got {got!r}")
+        if np.isclose(got, expected, rtol=1e-6, atol=0.0):
+            continue
+        act, init, width, depth = case
+        factor = expected ** (1 / (depth - 1))
+        where = f"for {act}/{init}, width {width}, {depth} hidden layers"
+        hints = [
+            (factor ** depth, "one factor too many: from the last hidden layer back to the first "
+                              "there are depth - 1 steps, not depth"),
+            (factor ** (2 * (depth - 1)), "this is the ratio of the VARIANCES; the RMS is its "
+                                          "square root"),
+            (1 / expected, "upside down: the first layer's RMS divided by the last's is small "
+                           "when gradients vanish"),
+            (np.sqrt(width * theory.weight_variance(init, width, width)
+                     * np.sqrt(theory.derivative_gain(act))) ** (depth - 1),
+             "E[f'²] is the SQUARE of the slope: for a sigmoid (1/4)² = 1/16"),
+        ]
+        for value, hint in hints:
+            if np.isclose(got, value, rtol=1e-6, atol=0.0):
+                return _fallback(reference_predicted_ratio, f"{where}: got {got:.4g}, expected "
+                                                            f"{expected:.4g}: {hint}")
+        return _fallback(reference_predicted_ratio,
+                         f"{where}: got {got:.4g}, expected {expected:.4g}; per layer the RMS is "
+                         "multiplied by sqrt(width · Var(W) · E[f'²])")
+    return Checked(True, "predicted_ratio: correct ✓", use=fn)
+
+
+# ------------------------------------------------------------------ 2. measured factors
+
+
+def reference_measured_factors(profile):
+    """From a ``bp.gradient_profile``: for each hidden layer but the last, its RMS of dL/dZ
+    divided by that of the hidden layer after it (one step back). Shape (hidden - 1,)."""
+    hidden = np.asarray(profile["delta_rms"], dtype=float)[:-1]     # drop the output layer
+    return hidden[:-1] / hidden[1:]
+
+
+def _profile(delta_rms):
+    return {"delta_rms": np.asarray(delta_rms, dtype=float), "layers": []}
+
+
+def check_measured_factors(fn) -> Checked:
+    """Run ``fn(profile)`` on a made-up profile with 5 hidden layers and an output layer."""
+    profile = _profile([0.001, 0.004, 0.02, 0.05, 0.2, 1.0])
+    got, why = attempt(fn, profile)
+    if why:
+        return _fallback(reference_measured_factors, why)
+    expected = reference_measured_factors(profile)
+    verdict = diagnose("measured factors", got, expected)
+    if verdict:
+        return Checked(True, "measured_factors: correct ✓", use=fn)
+    g = np.asarray(got, dtype=float) if got is not None else None
+    d = profile["delta_rms"]
+    if g is not None and g.shape == expected.shape and np.allclose(g, 1 / expected):
+        msg = ("upside down: divide the EARLIER layer's RMS by the later one's, so that a "
+               "vanishing gradient gives factors below 1")
+    elif g is not None and g.shape == (len(d) - 1,) and np.allclose(
+            g, d[:-1] / d[1:]):
+        msg = ("one factor too many: the last value compares the last hidden layer with the "
+               "OUTPUT layer, which has no activation; drop profile['delta_rms'][-1] first")
+    else:
+        msg = verdict.message
+    return _fallback(reference_measured_factors, msg)
+
+
+# ------------------------------------------------------------------ 3. which layer stalled
+
+
+def reference_stalled_layer(history):
+    """The layer (counted from 1) whose weight-gradient norm, median over all steps, is the
+    smallest: the one gradient descent hardly moves."""
+    return int(np.argmin(np.median(np.asarray(history.grad_norm), axis=0))) + 1
+
+
+def _grad_history(grad_norm):
+    grad_norm = np.asarray(grad_norm, dtype=float)
+    h = History(layers=[f"dense{j + 1}" for j in range(grad_norm.shape[1])])
+    h.grad_norm = grad_norm
+    h.loss = np.linspace(1, 0.5, grad_norm.shape[0])
+    return h
+
+
+def _stall_cases():
+    rng = np.random.default_rng(0)
+    steps = 40
+    noise = np.exp(0.3 * rng.standard_normal((steps, 4)))
+    a = np.array([1e-5, 1e-3, 1e-2, 1e-1]) * noise                 # vanishing: layer 1
+    b = np.array([0.2, 0.3, 1e-4, 0.5]) * noise                      # a dead layer 3
+    b[:3, 2] = 0.4                                                   # ... that died early on
+    return [_grad_history(a), _grad_history(b)]
+
+
+def check_stalled_layer(fn) -> Checked:
+    """Run ``fn(history)`` on two made-up histories: vanishing gradients (layer 1 stalls) and a
+    layer that died after a few steps (layer 3)."""
+    for h in _stall_cases():
+        got, why = attempt(fn, h)
+        if why:
+            return _fallback(reference_stalled_layer, why)
+        expected = reference_stalled_layer(h)
+        if got is None:
+            return _fallback(reference_stalled_layer, "your function returned None; did you "
+                                                      "forget `return`?")
+        try:
+            got = int(got)
+        except (TypeError, ValueError):
+            return _fallback(reference_stalled_layer, f"expected a layer number, got {got!r}")
+        if got == expected:
+            continue
+        typical = np.median(h.grad_norm, axis=0)
+        if got == expected - 1:
+            msg = (f"got {got}, expected {expected}: off by one; np.argmin counts from 0, "
+                   "layers from 1")
+        elif got in (int(np.argmax(typical)), int(np.argmax(typical)) + 1):
+            msg = (f"got {got}, expected {expected}: that is the layer that learns the MOST; "
+                   "a stalled layer has the smallest gradient (argmin)")
+        elif got > h.grad_norm.shape[1]:
+            msg = (f"got {got}, but there are only {h.grad_norm.shape[1]} layers: grad_norm has "
+                   "shape (steps, layers), so take the median over axis=0 (the steps)")
+        else:
+            msg = (f"got {got}, expected {expected}: compare each layer's typical gradient "
+                   "(median over the steps, axis=0), not a single step")
+        return _fallback(reference_stalled_layer, msg)
+    return Checked(True, "stalled_layer: correct ✓", use=fn)

@@ -1,0 +1,142 @@
+"""Training you can watch: a live loss curve and decision regions with a progress bar, and a
+panel of sliders that trains a fresh network on every change.
+
+Both wrap ``plots.training.training_figure`` / ``update_training_figure``, which the notebook also
+calls directly so a figure exists without a browser.
+"""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+
+import backprop_lib as bp
+
+from ..plots import training as tplots
+from .controls import LiveFigure, dropdown, int_slider, log_slider, panel
+
+
+def _push(live: LiveFigure) -> None:
+    """Show the figure's new state now, even while the cell is still running: ipympl's
+    ``draw_idle`` waits for the kernel to be idle, a full ``draw`` sends the picture at once."""
+    if live.interactive:
+        live.fig.canvas.draw()
+    else:
+        live.refresh()
+
+
+class LiveTraining:
+    """Train a network while its loss curve and decision regions redraw every ``every`` steps.
+
+        live = LiveTraining(model, X, y)
+        history = live.train(epochs=300, optimizer=bp.Adam(0.02))   # displays itself first
+
+    ``widget`` is the layout (progress bar, status line, figure).
+    """
+
+    def __init__(self, model, X, y, title: str = "training"):
+        self.model, self.X, self.y = model, X, y
+        with plt.ioff():
+            fig, self.view = tplots.training_figure(model, X, y, None)
+        self.live = LiveFigure(fig)
+        self.progress = W.IntProgress(value=0, min=0, max=1, description="steps",
+                                      style={"bar_color": "#009E73"})
+        self.status = W.HTML("not trained yet")
+        self.widget = W.VBox([W.HTML(f"<b>{title}</b>"), W.HBox([self.progress, self.status]),
+                              self.live.widget])
+        self.history = None
+        self.redraws = 0
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def train(self, epochs: int = 100, optimizer=None, batch_size=None, seed=0, every: int = 25,
+              show: bool = True, **kw):
+        """Run ``bp.train`` and redraw every ``every`` steps and at the end; returns the History."""
+        if show:
+            from IPython.display import display
+
+            display(self.widget)
+        n = len(self.X)
+        steps_per_epoch = 1 if batch_size is None else -(-n // batch_size)
+        self.progress.max = epochs * steps_per_epoch
+        self.progress.value = 0
+
+        def callback(step):
+            self.progress.value = step.step
+            if step.step % every == 0:
+                self._draw(step.history)
+
+        history = bp.train(self.model, self.X, self.y, optimizer=optimizer, epochs=epochs,
+                           batch_size=batch_size, seed=seed, callback=callback, **kw)
+        self.progress.value = history.steps
+        self._draw(history)
+        self.history = history
+        return history
+
+    def _draw(self, history):
+        tplots.update_training_figure(self.view, self.model, history)
+        self.status.value = tplots._status(history)
+        self.redraws += 1
+        _push(self.live)
+
+
+BATCH_CHOICES = [("full batch", 0), ("100", 100), ("50", 50)]      # 0: the whole set each step
+
+
+def fit(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch_size=None, epochs=150,
+        seed=0):
+    """A fresh ``bp.mlp`` with ``depth`` hidden layers of ``width`` units trained with Adam on
+    (X, y); the same seed gives the same weights and batches. Returns (model, history)."""
+    k = int(max(y)) + 1
+    model = bp.mlp([X.shape[1]] + [width] * depth + [k], activation=activation, seed=seed)
+    history = bp.train(model, X, y, optimizer=bp.Adam(lr), epochs=epochs,
+                       batch_size=batch_size or None, seed=seed)
+    return model, history
+
+
+def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch_size=None,
+                      epochs=150, seed=0):
+    """Sliders for lr, depth, width, activation, batch size and epochs; every change trains a
+    fresh network (same seed) on (X, y) and redraws loss and regions in place.
+
+    Keep X small (a few hundred points) and epochs x steps per epoch in the hundreds: a change
+    then costs a fraction of a second. ``.controls`` (dict) and ``.figure`` are attached to the
+    returned widget, ``.last_seconds`` holds the time of the last retrain.
+    """
+    controls = {
+        "lr": log_slider("lr", lr, -3, 0, step=0.1),
+        "depth": int_slider("hidden layers", depth, 1, 4),
+        "width": int_slider("width", width, 2, 64),
+        "activation": dropdown("activation", list(bp.ACTIVATIONS), activation),
+        "batch_size": dropdown("batch size", BATCH_CHOICES, batch_size or 0),
+        "epochs": int_slider("epochs", epochs, 10, 200, step=10),
+    }
+    model, history = fit(X, y, lr, depth, width, activation, batch_size, epochs, seed)
+    with plt.ioff():
+        fig, view = tplots.training_figure(model, X, y, history)
+    live = LiveFigure(fig)
+    timing = W.HTML("")
+    box = panel(list(controls.values()) + [timing], live.widget,
+                title="Every change trains a new network from the same seed")
+
+    def retrain(_change=None):
+        start = time.perf_counter()
+        settings = {name: c.value for name, c in controls.items()}
+        new_model, new_history = fit(X, y, seed=seed, **settings)
+        tplots.update_training_figure(view, new_model, new_history)
+        live.refresh()
+        box.last_seconds = time.perf_counter() - start
+        timing.value = f"<i>retrained and redrawn in {box.last_seconds:.2f} s</i>"
+
+    for c in controls.values():
+        c.observe(retrain, names="value")
+    box.controls = controls
+    box.figure = fig
+    box.view = view
+    box.last_seconds = None
+    return box
