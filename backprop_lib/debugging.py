@@ -447,7 +447,8 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None) -> Diagnos
                 worst = ", ".join(f"layer {i + 1}: {d:.0%}" for i, d in enumerate(dead))
                 word = _layer_word(model)
                 fix = ("set the hidden biases back to 0, lower the lr, or use leaky_relu"
-                       if word == "dead ReLUs" else "normalize (norm='batch') or use a smaller init")
+                       if word == "dead ReLUs"
+                       else "normalize (norm='batch') or use a smaller init")
                 findings.append(Finding(
                     "dead_units", f"{np.mean(dead):.0%} {word} ({worst}): no gradient "
                     "passes back through them", fix))

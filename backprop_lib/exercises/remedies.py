@@ -1,0 +1,371 @@
+"""Checkers for notebooks 08 (activations and initialization) and 09 (normalization).
+
+Each ``check_*`` runs the learner's function, compares it with the reference and with the typical
+mistakes (written out below as code), and returns an ``Answer`` whose message names the mistake.
+A function that still raises NotImplementedError is replaced by the reference and the message
+says so, so the notebooks run top to bottom. Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets, debugging, theory
+from ..diagnostics import gradient_profile
+from ..network import mlp
+from .feedback import Verdict, attempt, diagnose
+
+NOT_ATTEMPTED = "not attempted yet, using the reference solution"
+
+
+@dataclass
+class Answer(Verdict):
+    """A verdict plus the value to carry on with: the learner's when right, else the reference."""
+
+    value: object = None
+    attempted: bool = True
+
+
+def _close(a, b, rtol=1e-6, atol=1e-12) -> bool:
+    try:
+        a = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    b = np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _named(name, got, expected, mistakes):
+    """The message of the first known mistake ``got`` matches, else ``feedback.diagnose``."""
+    if _close(got, expected):
+        return Verdict(True, f"{name}: correct ✓")
+    for message, wrong in mistakes.items():
+        if _close(got, wrong) and not _close(wrong, expected):
+            return Verdict(False, f"{name}: {message}")
+    return diagnose(name, got, expected)
+
+
+def _call(fn, *args):
+    """(value, None), or (None, message) when the learner's function raised."""
+    try:
+        value, why = attempt(fn, *args)
+    except Exception as err:                       # the learner's code crashed: say how
+        return None, f"your function raised {type(err).__name__}: {err}"
+    return value, why
+
+
+# =========================================================================== notebook 08
+
+GAIN_NEAR_ZERO = {"sigmoid": 0.25, "tanh": 1.0, "relu": 0.5}   # E[f'] for z near 0
+
+
+def layer_factor_reference(activation: str, init: str, n: int) -> float:
+    """The RMS factor of dL/dZ per hidden layer of width n: sqrt(n · Var(W) · E[f'(Z)²])."""
+    return theory.layer_factor(activation, init, n, n)
+
+
+def check_layer_factor(fn) -> Answer:
+    """``fn(activation, init, n)``: the factor by which the RMS of dL/dZ changes per layer."""
+    name = "layer_factor"
+    cases = [("tanh", "standard", 32), ("sigmoid", "xavier", 64), ("relu", "he", 50),
+             ("relu", "xavier", 20), ("sigmoid", "standard", 100)]
+    first, why = _call(fn, *cases[0])
+    if why is not None:
+        if why == "not attempted yet":
+            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=layer_factor_reference,
+                          attempted=False)
+        return Answer(False, f"{name}: {why}", value=layer_factor_reference)
+    for activation, init, n in cases:
+        got, why = _call(fn, activation, init, n)
+        if why is not None:
+            return Answer(False, f"{name}{(activation, init, n)}: {why}",
+                          value=layer_factor_reference)
+        var_w = theory.weight_variance(init, n, n)
+        gain2 = theory.derivative_gain(activation)
+        expected = layer_factor_reference(activation, init, n)
+        mistakes = {
+            "that is the factor of the VARIANCE; the RMS changes by its square root":
+                n * var_w * gain2,
+            "the activation is missing: multiply by E[f'(Z)²] (1/16 for sigmoid, 1/2 for ReLU)":
+                np.sqrt(n * var_w),
+            "f' must be squared inside the root: for a sigmoid E[f'²] = (1/4)² = 1/16, not 1/4":
+                np.sqrt(n * var_w * GAIN_NEAR_ZERO[activation]),
+            "take the square root of the whole product, E[f'²] included":
+                np.sqrt(n * var_w) * gain2,
+            "Var(W) is already per weight: the sum over n units multiplies it by n, once":
+                np.sqrt(var_w * gain2),
+        }
+        verdict = _named(f"{name}{(activation, init, n)}", got, expected, mistakes)
+        if not verdict:
+            return Answer(False, verdict.message, value=layer_factor_reference)
+    return Answer(True, f"{name}: correct on {len(cases)} cases ✓ (tanh + standard: "
+                        f"x{layer_factor_reference('tanh', 'standard', 32):.3f} per layer)",
+                  value=fn)
+
+
+def he_init_reference(fan_in: int, fan_out: int, rng) -> np.ndarray:
+    """He: normal with std sqrt(2 / fan_in), shape (fan_in, fan_out)."""
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+def check_he_init(fn) -> Answer:
+    """``fn(fan_in, fan_out, rng) -> W``: He initialization for ReLU layers."""
+    name = "he_init"
+    cases = [(400, 100), (50, 300)]
+    first, why = _call(fn, 4, 3, np.random.default_rng(0))
+    if why is not None:
+        if why == "not attempted yet":
+            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=he_init_reference,
+                          attempted=False)
+        return Answer(False, f"{name}: {why}", value=he_init_reference)
+    for fan_in, fan_out in cases:
+        W, why = _call(fn, fan_in, fan_out, np.random.default_rng(1))
+        if why is not None:
+            return Answer(False, f"{name}: {why}", value=he_init_reference)
+        if W is None:
+            return Answer(False, f"{name}: your function returned None; did you forget "
+                                 "`return`?", value=he_init_reference)
+        W = np.asarray(W, dtype=float)
+        if W.shape != (fan_in, fan_out):
+            hint = (": the axes are swapped; W is (fan_in, fan_out)"
+                    if W.shape == (fan_out, fan_in) else "; W is (fan_in, fan_out)")
+            return Answer(False, f"{name}: shape {W.shape}, expected {(fan_in, fan_out)}{hint}",
+                          value=he_init_reference)
+        again = np.asarray(fn(fan_in, fan_out, np.random.default_rng(1)), dtype=float)
+        if not np.array_equal(W, again):
+            return Answer(False, f"{name}: two calls with the same rng seed gave different "
+                                 "weights; draw from the `rng` you are given "
+                                 "(rng.normal(...)), not from np.random", value=he_init_reference)
+        std, mean = float(W.std()), float(W.mean())
+        want = np.sqrt(2.0 / fan_in)
+        if abs(mean) > 0.1 * want:
+            return Answer(False, f"{name}: the weights average {mean:.3g}; they should be "
+                                 "centred on 0", value=he_init_reference)
+        if abs(std / want - 1) < 0.05:
+            continue
+        guesses = {
+            "std sqrt(1/fan_in) is sqrt(2) too small: ReLU zeroes half the units, the 2 gives "
+            "that variance back": np.sqrt(1.0 / fan_in),
+            "you scaled with fan_out; He uses fan_in (the number of terms in each sum)":
+                np.sqrt(2.0 / fan_out),
+            "you used the variance 2/fan_in as the standard deviation; take its square root":
+                2.0 / fan_in,
+            "that is Xavier's variance 2/(fan_in + fan_out); He uses 2/fan_in":
+                np.sqrt(2.0 / (fan_in + fan_out)),
+            "std 1/fan_in is far too small; the variance is 2/fan_in, the std its root":
+                1.0 / fan_in,
+        }
+        for message, g in guesses.items():
+            if abs(std / g - 1) < 0.05:
+                return Answer(False, f"{name}: {message}", value=he_init_reference)
+        return Answer(False, f"{name}: std of your weights {std:.4g}, expected "
+                             f"sqrt(2/fan_in) = {want:.4g} (fan_in={fan_in})",
+                      value=he_init_reference)
+    return Answer(True, f"{name}: correct ✓ (std sqrt(2/fan_in) on both shapes)", value=fn)
+
+
+def sigmoid_std_reference(n: int) -> float:
+    """The weight std that makes n · Var(W) · (1/4)² = 1: Var = 16/n, std = 4/sqrt(n)."""
+    return 4.0 / np.sqrt(n)
+
+
+def measured_ratio_with_std(std: float, depth: int = 10, width: int = 32) -> float:
+    """First/last hidden-layer RMS of dL/dZ of a fresh deep sigmoid network whose weights are
+    normal with standard deviation ``std`` (one forward and backward pass on the moons)."""
+    model = mlp(debugging.hidden_sizes(depth, width), activation="sigmoid", init="he", seed=0)
+    rng = np.random.default_rng(0)
+    for dense in model.dense_layers():
+        dense.W.value[...] = rng.normal(0.0, std, dense.W.value.shape)
+    X, y = datasets.moons(256, noise=0.15, seed=0)
+    delta = gradient_profile(model, X, y)["delta_rms"][:-1]
+    return float(delta[0] / delta[-1])
+
+
+def check_sigmoid_std(fn) -> Answer:
+    """``fn(n)``: the weight std that keeps the RMS of dL/dZ constant through sigmoid layers of
+    width n, by the theory near z = 0."""
+    name = "sigmoid_std"
+    got, why = _call(fn, 32)
+    if why is not None:
+        if why == "not attempted yet":
+            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=sigmoid_std_reference,
+                          attempted=False)
+        return Answer(False, f"{name}: {why}", value=sigmoid_std_reference)
+    for n in (32, 200):
+        got, why = _call(fn, n)
+        if why is not None:
+            return Answer(False, f"{name}: {why}", value=sigmoid_std_reference)
+        mistakes = {
+            "2/sqrt(n) keeps the variance for f' = 1/4, but the variance needs (1/4)² = 1/16: "
+            "Var(W) = 16/n": 2.0 / np.sqrt(n),
+            "1/sqrt(n) ignores the sigmoid's derivative (that would suit tanh)": 1.0 / np.sqrt(n),
+            "16/n is the variance; the standard deviation is its square root": 16.0 / n,
+            "sqrt(2/n) is He's, for ReLU (E[f'²] = 1/2); a sigmoid has E[f'²] = 1/16":
+                np.sqrt(2.0 / n),
+        }
+        verdict = _named(f"{name}({n})", got, sigmoid_std_reference(n), mistakes)
+        if not verdict:
+            return Answer(False, verdict.message, value=sigmoid_std_reference)
+    ratio = measured_ratio_with_std(sigmoid_std_reference(32))
+    return Answer(True, f"{name}: correct ✓ std = 4/sqrt(n). Measured at depth 10 with it: "
+                        f"first/last = {ratio:.2g} (theory near z = 0 says 1; such large weights "
+                        f"push sigmoids into their flat ends, the reason to normalize instead)",
+                  value=fn)
+
+
+# =========================================================================== notebook 09
+
+def batchnorm_backward_reference(dY, X_hat, inv_std, gamma):
+    """dL/dX of BatchNorm in training mode:
+    (1/σ) · (dX̂ - mean(dX̂) - X̂ · mean(dX̂ · X̂)), with dX̂ = dY · gamma, means over the batch."""
+    dX_hat = dY * gamma
+    return inv_std * (dX_hat - dX_hat.mean(axis=0) - X_hat * np.mean(dX_hat * X_hat, axis=0))
+
+
+def _bn_case(n, d, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(1.0, 2.0, (n, d))
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + 1e-5)
+    X_hat = (X - mean) * inv_std
+    return rng.normal(size=(n, d)), X_hat, inv_std, rng.uniform(0.5, 1.5, d)
+
+
+def check_batchnorm_backward(fn) -> Answer:
+    """``fn(dY, X_hat, inv_std, gamma) -> dX`` for BatchNorm in training mode."""
+    name = "batchnorm_backward"
+    cases = [_bn_case(8, 5, 0), _bn_case(16, 3, 1)]
+    first, why = _call(fn, *cases[0])
+    if why is not None:
+        if why == "not attempted yet":
+            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=batchnorm_backward_reference,
+                          attempted=False)
+        return Answer(False, f"{name}: {why}", value=batchnorm_backward_reference)
+    for dY, X_hat, inv_std, gamma in cases:
+        got, why = _call(fn, dY, X_hat, inv_std, gamma)
+        if why is not None:
+            return Answer(False, f"{name}: {why}", value=batchnorm_backward_reference)
+        dX_hat = dY * gamma
+        expected = batchnorm_backward_reference(dY, X_hat, inv_std, gamma)
+        mistakes = {
+            "you treated the batch mean and variance as constants (that is the evaluation-mode "
+            "backward); in training mode every row also moves the mean and the variance":
+                dX_hat * inv_std,
+            "the path through the batch mean is missing: subtract mean(dX̂) over the batch":
+                inv_std * (dX_hat - X_hat * np.mean(dX_hat * X_hat, axis=0)),
+            "the path through the batch variance is missing: subtract X̂ · mean(dX̂ · X̂)":
+                inv_std * (dX_hat - dX_hat.mean(axis=0)),
+            "gamma is missing: dL/dX̂ = dL/dY · gamma":
+                batchnorm_backward_reference(dY, X_hat, inv_std, np.ones_like(gamma)),
+            "the factor 1/σ (inv_std) is missing": expected / inv_std,
+            "the means must be over the batch (axis=0), per feature, not over the features":
+                inv_std * (dX_hat - dX_hat.mean(axis=1, keepdims=True)
+                           - X_hat * np.mean(dX_hat * X_hat, axis=1, keepdims=True)),
+        }
+        verdict = _named(name, got, expected, mistakes)
+        if not verdict:
+            return Answer(False, verdict.message, value=batchnorm_backward_reference)
+    return Answer(True, f"{name}: correct ✓", value=fn)
+
+
+REFERENCE_FIXES = {
+    "lr_too_large": {"lr": 0.1},
+    "zero_init": {"init": "xavier"},
+    "deep_sigmoid": {"norm": "batch"},
+    "dead_relu": {"hidden_bias": 0.0},
+    "shuffled_labels": {"shuffle_labels": False},
+}
+
+
+def reference_fix(name: str):
+    """The reference repair of broken network ``name``: a function config -> config."""
+    if name not in REFERENCE_FIXES:
+        raise ValueError(f"unknown broken network {name!r}; choose one of "
+                         f"{', '.join(repr(k) for k in REFERENCE_FIXES)}")
+    return lambda config: {**config, **REFERENCE_FIXES[name]}
+
+
+def check_fix(name: str, fn) -> Answer:
+    """``fn(config) -> config``: repair broken network ``name`` (see ``debugging.BROKEN``).
+
+    Trains your fixed configuration briefly (well under two seconds) and says whether it now
+    learns and, if not, what the checklist still finds. ``value`` is the ``debugging.Run``.
+    """
+    label = f"fix {name}"
+    config = debugging.broken(name)
+    fixed, why = _call(fn, dict(config))
+    attempted = True
+    note = ""
+    if why == "not attempted yet":
+        fixed, attempted, note = reference_fix(name)(config), False, f" ({NOT_ATTEMPTED})"
+    elif why is not None:
+        return Answer(False, f"{label}: {why}")
+    if fixed is None:
+        return Answer(False, f"{label}: your function returned None; return the changed "
+                             "config (for example `return {**config, 'lr': ...}`)")
+    try:
+        fixed = debugging.check_config(fixed)
+    except (TypeError, ValueError) as err:
+        return Answer(False, f"{label}: {err}")
+    if fixed == debugging.check_config(config):
+        result = debugging.run(fixed)
+        return Answer(False, f"{label}: your config is unchanged, so it is still broken. "
+                             f"{result.diagnosis}", value=result)
+    result = debugging.run(fixed)
+    changed = ", ".join(f"{k}={fixed[k]!r}" for k in fixed if fixed[k] != config[k])
+    if result.learned:
+        return Answer(attempted, f"{label}{note}: with {changed} it learns ✓ "
+                                 f"(validation accuracy {result.val_accuracy:.0%})",
+                      value=result, attempted=attempted)
+    return Answer(False, f"{label}: with {changed} it still does not learn (validation "
+                         f"accuracy {result.val_accuracy:.0%}, needs "
+                         f"{debugging.LEARNS_ABOVE:.0%}). {result.diagnosis}", value=result)
+
+
+CLIP_SETUP = {"sizes": [2] + [32] * 10 + [2], "activation": "relu", "init": "he",
+              "weight_gain": 1.5, "lr": 0.5, "epochs": 15}
+
+
+def check_clip_norm(fn) -> Answer:
+    """``fn() -> clip_norm``: a threshold that keeps ``CLIP_SETUP`` (10 ReLU layers, He x1.5,
+    lr 0.5, which diverges without clipping) from diverging AND lets it learn."""
+    name = "clip_norm"
+    value, why = _call(fn)
+    attempted = why != "not attempted yet"
+    if why is not None and attempted:
+        return Answer(False, f"{name}: {why}")
+    if not attempted:
+        value = 1.0
+    if value is None:
+        result = debugging.run({**CLIP_SETUP, "clip_norm": None})
+        return Answer(False, f"{name}: None means no clipping, and then the run diverges "
+                             f"(step {result.history.diverged_at}); return a number",
+                      value=result)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
+        return Answer(False, f"{name}: return a positive number such as 1.0, got {value!r}")
+    result = debugging.run({**CLIP_SETUP, "clip_norm": float(value)})
+    note = "" if attempted else f" ({NOT_ATTEMPTED})"
+    if result.learned:
+        return Answer(attempted, f"{name}{note}: clip_norm={value:g} keeps the run finite and it"
+                                 f" learns ✓ (validation accuracy {result.val_accuracy:.0%})",
+                      value=result, attempted=attempted)
+    if result.history.diverged:
+        return Answer(False, f"{name}: clip_norm={value:g} still diverges (step "
+                             f"{result.history.diverged_at}): a smaller threshold", value=result)
+    if value < 0.05:
+        return Answer(False, f"{name}: clip_norm={value:g} is so small that every step is tiny "
+                             f"(at most lr x {value:g}); it no longer diverges but crawls "
+                             f"(validation accuracy {result.val_accuracy:.0%})", value=result)
+    return Answer(False, f"{name}: clip_norm={value:g} stops the divergence but the run does not "
+                         f"learn (validation accuracy {result.val_accuracy:.0%}); try another "
+                         f"threshold and look at the loss curve. {result.diagnosis}", value=result)
+
+
+__all__ = [
+    "Answer", "check_layer_factor", "check_he_init", "check_sigmoid_std",
+    "check_batchnorm_backward", "check_fix", "check_clip_norm", "REFERENCE_FIXES",
+    "reference_fix", "measured_ratio_with_std",
+]

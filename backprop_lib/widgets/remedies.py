@@ -1,0 +1,139 @@
+"""Controls for the remedies (notebooks 08 and 09).
+
+- ``init_explorer``: depth, activation and init; ONE forward and backward pass of a fresh network
+  (width 32, 256 points): a few milliseconds, the redraw costs more.
+- ``norm_explorer``: depth, activation, init and the normalization; the per-layer error at init
+  and a short training run (80 steps at batch 64) with and without normalization: about
+  0.3-0.5 s per change on one core, most of it the BatchNorm run.
+- ``clipping_explorer``: the learning rate, the weight gain and the clipping threshold; two
+  short runs (100 steps, 10 hidden ReLU layers) without and with clipping: about 0.2 s.
+
+Each returns a VBox with ``.controls`` (name -> widget), ``.figure`` (the matplotlib figure,
+updated in place) and ``.last_seconds`` (how long the last update took) attached.
+"""
+
+from __future__ import annotations
+
+import time
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+
+from .. import debugging
+from ..plots import remedies as rplots
+from .controls import LiveFigure, dropdown, int_slider, log_slider, panel, slider
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
+INITS = ["standard", "xavier", "he", "small"]
+
+
+def _wire(controls, live, update, title):
+    status = W.HTML("")
+    box = panel(list(controls.values()) + [status], live.widget, title=title)
+    box.controls, box.figure, box.last_seconds = controls, live.fig, 0.0
+
+    def handler(_change=None):
+        start = time.perf_counter()
+        update()
+        live.refresh()
+        box.last_seconds = time.perf_counter() - start
+        status.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
+
+    for control in controls.values():
+        control.observe(handler, names="value")
+    return box
+
+
+# --------------------------------------------------------------------------- notebook 08
+
+def init_explorer(depth: int = 10, activation: str = "tanh", init: str = "standard",
+                  width: int = 32, n: int = 256, max_depth: int = 20):
+    """Depth slider, activation and init menus over ``plots.remedies.plot_init_profile``."""
+    controls = {
+        "depth": int_slider("hidden layers", depth, 2, max_depth),
+        "activation": dropdown("activation", ACTIVATIONS, activation),
+        "init": dropdown("init", INITS, init),
+    }
+
+    def profile():
+        return debugging.init_profile(controls["depth"].value, controls["activation"].value,
+                                      controls["init"].value, width=width, n=n)
+
+    with plt.ioff():
+        live = LiveFigure(rplots.plot_init_profile(profile()))
+    return _wire(controls, live, lambda: rplots.update_init_profile(live.fig, profile()),
+                 "the error per layer at initialization: measured vs theory")
+
+
+# --------------------------------------------------------------------------- notebook 09
+
+NORM_LABELS = ("without normalization", "with normalization")
+
+
+def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
+              norm: str = "batch", steps: int = 80, batch_size: int = 64, lr: float = 0.1):
+    """Profiles at init and short training histories of the same deep network without and with
+    ``norm``: two dicts label -> profile and label -> History (labels ``NORM_LABELS``)."""
+    profiles, histories = {}, {}
+    for label, nm in zip(NORM_LABELS, (None, norm)):
+        profiles[label] = debugging.init_profile(depth, activation, init, norm=nm)
+        steps_per_epoch = -(-225 // batch_size)                # 225 training points
+        config = {"sizes": debugging.hidden_sizes(depth, 32), "activation": activation,
+                  "init": init, "norm": nm, "lr": lr, "batch_size": batch_size,
+                  "epochs": max(1, round(steps / steps_per_epoch))}
+        histories[label] = debugging.run(config, diagnose_it=False).history
+    return profiles, histories
+
+
+def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
+                  norm: str = "batch", max_depth: int = 16):
+    """Depth, activation, init and normalization over ``plots.remedies.plot_norm_comparison``."""
+    controls = {
+        "depth": int_slider("hidden layers", depth, 2, max_depth),
+        "activation": dropdown("activation", ["sigmoid", "tanh"], activation),
+        "init": dropdown("init", ["standard", "xavier"], init),
+        "norm": dropdown("normalization", ["batch", "layer"], norm),
+    }
+
+    def compute():
+        return norm_runs(controls["depth"].value, controls["activation"].value,
+                         controls["init"].value, controls["norm"].value)
+
+    with plt.ioff():
+        live = LiveFigure(rplots.plot_norm_comparison(*compute()))
+    return _wire(controls, live, lambda: rplots.update_norm_comparison(live.fig, *compute()),
+                 "the same deep network without and with normalization")
+
+
+CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
+
+
+def clipping_runs(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0, depth: int = 10,
+                  epochs: int = 15):
+    """Two short runs of a deep ReLU network with He init x ``gain``: plain SGD and SGD with
+    ``clip_norm``; dict label -> History (labels ``CLIP_LABELS``)."""
+    base = {"sizes": debugging.hidden_sizes(depth, 32), "activation": "relu", "init": "he",
+            "weight_gain": gain, "lr": lr, "epochs": epochs}
+    return {label: debugging.run({**base, "clip_norm": clip}, diagnose_it=False).history
+            for label, clip in zip(CLIP_LABELS, (None, clip_norm))}
+
+
+def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0):
+    """Learning rate, weight gain and clipping threshold over ``plots.remedies.plot_clipping``."""
+    controls = {
+        "lr": log_slider("lr", lr, -3, 1),
+        "gain": slider("init gain (x He)", gain, 0.5, 3.0, step=0.25),
+        "clip_norm": log_slider("clip_norm", clip_norm, -1, 2),
+    }
+
+    def compute():
+        return clipping_runs(controls["lr"].value, controls["gain"].value,
+                             controls["clip_norm"].value)
+
+    with plt.ioff():
+        live = LiveFigure(rplots.plot_clipping(compute()))
+    return _wire(controls, live, lambda: rplots.update_clipping(live.fig, compute()),
+                 "exploding gradients and gradient clipping")
+
+
+__all__ = ["init_explorer", "norm_explorer", "norm_runs", "clipping_explorer", "clipping_runs"]
