@@ -111,7 +111,7 @@ class Value:
         self.grad = 1.0                                   # dL/dL = 1
         for node in order[:steps]:
             for inp, local in zip(node.inputs, node.local_grads):
-                inp.grad += local * node.grad             # chain rule: dL/dinput += local · dL/dnode
+                inp.grad += local * node.grad     # chain rule: dL/dinput += local · dL/dnode
         return self
 
     @property

@@ -1,0 +1,332 @@
+"""Checkers for notebook 04 (backpropagation): the learner writes the backward pass of Dense and
+of Sigmoid; a gradient check grades every parameter of a small network built with them, and the
+report says WHICH one is wrong and WHY (a missing transpose, a bias not summed over the batch,
+Z used where Y belongs in the sigmoid's derivative, a wrong sign).
+
+    report = check_backward(dense_backward, sigmoid_backward)
+    print(report)              # a graded table, then one line per mistake found
+    report.ok                  # True when every parameter is 'good'
+
+The learner's functions:
+    dense_backward(dZ, X, W) -> (dX, dW, db)     X (n, fan_in), W (fan_in, fan_out), dZ (n, fan_out)
+    sigmoid_backward(dY, Z, Y) -> dZ             Y = sigmoid(Z), all (n, units)
+
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..activations import Sigmoid
+from ..gradcheck import GOOD, SUSPICIOUS, grade, numerical_gradient, relative_error
+from ..layers import Dense, Layer
+from ..losses import mse
+from ..network import Sequential
+from .chain_rule import NOT_ATTEMPTED, Answer, explain, is_stub
+
+
+# ---------------------------------------------------------------- the reference answers
+def dense_backward_reference(dZ, X, W):
+    """Backward of Z = X @ W + b: dL/dX = dL/dZ · W^T, dL/dW = X^T · dL/dZ, dL/db = Σ_n dL/dZ."""
+    dX = dZ @ W.T                 # (n, fan_out) @ (fan_out, fan_in) -> (n, fan_in)
+    dW = X.T @ dZ                 # (fan_in, n) @ (n, fan_out)      -> (fan_in, fan_out)
+    db = dZ.sum(axis=0)           # b is added to every row: sum over the batch -> (fan_out,)
+    return dX, dW, db
+
+
+def sigmoid_backward_reference(dY, Z, Y):
+    """Backward of Y = σ(Z): dL/dZ = dL/dY · σ'(Z) = dL/dY · Y·(1 - Y)."""
+    return dY * Y * (1.0 - Y)
+
+
+def tanh_backward_reference(dY, Z, Y):
+    """Backward of Y = tanh(Z): dL/dZ = dL/dY · (1 - Y²)."""
+    return dY * (1.0 - Y * Y)
+
+
+# ---------------------------------------------------------------- the typical mistakes
+def dense_mistakes(dZ, X, W) -> dict:
+    """For each output of dense_backward: {message: the wrong value that mistake gives}."""
+    n = X.shape[0]
+    return {
+        "dW": {
+            "missing transpose: dL/dW = X^T · dL/dZ (shape (fan_in, fan_out)), not dL/dZ^T · X":
+                dZ.T @ X,
+            "wrong sign: the gradient of the loss, not its negative": -(X.T @ dZ),
+            "divided by the batch size: the loss already averages (its gradient carries 1/n); "
+            "dL/dW sums over the batch": X.T @ dZ / n,
+        },
+        "db": {
+            "forgot to sum the bias gradient over the batch: b is added to every row, so "
+            "dL/db = dL/dZ.sum(axis=0)": dZ,
+            "summed over the wrong axis: dL/db sums over the batch, axis=0": dZ.sum(axis=1),
+            "averaged instead of summed over the batch: dL/db = dL/dZ.sum(axis=0)":
+                dZ.mean(axis=0),
+            "wrong sign on dL/db": -dZ.sum(axis=0),
+        },
+        "dX": {
+            "missing transpose: dL/dX = dL/dZ · W^T": dZ @ W if dZ.shape[1] == W.shape[0]
+            else W @ dZ.T,
+            "wrong sign on dL/dX": -(dZ @ W.T),
+        },
+    }
+
+
+def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
+    if kind == "sigmoid":
+        return {
+            "used Z instead of Y in the sigmoid's derivative: σ'(Z) = Y·(1 - Y) with "
+            "Y = σ(Z), not Z·(1 - Z)": dY * Z * (1 - Z),
+            "forgot to multiply by the upstream gradient dL/dY (chain rule: dL/dZ = dL/dY · "
+            "σ'(Z))": Y * (1 - Y),
+            "returned dL/dY unchanged: the sigmoid's local derivative Y·(1 - Y) is missing": dY,
+            "wrong sign: σ'(Z) = Y·(1 - Y) is positive": -dY * Y * (1 - Y),
+            "the factor (1 - Y) is missing: σ'(Z) = Y·(1 - Y)": dY * Y,
+        }
+    return {
+        "used Z instead of Y in tanh's derivative: 1 - Y² with Y = tanh(Z), not 1 - Z²":
+            dY * (1 - Z * Z),
+        "1 - Y, not 1 - Y²: tanh'(Z) = 1 - tanh(Z)²": dY * (1 - Y),
+        "forgot to multiply by the upstream gradient dL/dY": 1 - Y * Y,
+        "returned dL/dY unchanged: tanh's local derivative 1 - Y² is missing": dY,
+        "wrong sign: tanh'(Z) = 1 - Y² is positive": -dY * (1 - Y * Y),
+    }
+
+
+def _case(seed=3, n=5, fan_in=3, fan_out=4):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((n, fan_out)), rng.standard_normal((n, fan_in)),
+            rng.standard_normal((fan_in, fan_out)))
+
+
+def diagnose_dense(fn) -> dict:
+    """{'dX'|'dW'|'db': Verdict} for the learner's dense_backward on a test case
+    (n=5, fan_in=3, fan_out=4: every shape different, so a transpose shows)."""
+    dZ, X, W = _case()
+    try:
+        out = fn(dZ.copy(), X.copy(), W.copy())
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        msg = f"dense_backward raised {type(err).__name__}: {err}"
+        return {k: Answer(False, msg) for k in ("dX", "dW", "db")}
+    try:
+        dX, dW, db = out
+    except (TypeError, ValueError) as err:
+        msg = f"dense_backward must return the three arrays (dX, dW, db): {err}"
+        return {k: Answer(False, msg) for k in ("dX", "dW", "db")}
+    ref = dict(zip(("dX", "dW", "db"), dense_backward_reference(dZ, X, W)))
+    wrong = dense_mistakes(dZ, X, W)
+    got = {"dX": dX, "dW": dW, "db": db}
+    return {k: explain(f"dense {k}", got[k], ref[k], wrong[k]) for k in ("dX", "dW", "db")}
+
+
+def diagnose_activation(fn, kind: str = "sigmoid"):
+    """A Verdict for the learner's sigmoid_backward (or tanh_backward) on a test case."""
+    rng = np.random.default_rng(4)
+    Z = rng.standard_normal((5, 4)) * 2
+    Y = 1 / (1 + np.exp(-Z)) if kind == "sigmoid" else np.tanh(Z)
+    dY = rng.standard_normal((5, 4))
+    ref = (sigmoid_backward_reference if kind == "sigmoid" else tanh_backward_reference)(dY, Z, Y)
+    try:
+        got = fn(dY.copy(), Z.copy(), Y.copy())
+    except NotImplementedError:
+        raise
+    except Exception as err:
+        return Answer(False, f"{kind}_backward raised {type(err).__name__}: {err}")
+    return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind))
+
+
+# ---------------------------------------------------------------- layers that use them
+class LearnerDense(Dense):
+    """A Dense layer whose backward is ``backward_fn(dZ, X, W) -> (dX, dW, db)``.
+
+    The gradients are stored as returned (even with a wrong shape), so a check can see them."""
+
+    def __init__(self, fan_in, fan_out, backward_fn, rng=None):
+        super().__init__(fan_in, fan_out, rng=rng)
+        self.backward_fn = backward_fn
+
+    def backward(self, dZ, input_grad=True):
+        X = self._read_cache()
+        dX, dW, db = self.backward_fn(dZ, X, self.W.value)
+        self.W.grad = np.asarray(dW, dtype=np.float64)
+        self.b.grad = np.asarray(db, dtype=np.float64)
+        return np.asarray(dX, dtype=np.float64)
+
+
+class LearnerActivation(Layer):
+    """Y = σ(Z) (or tanh) whose backward is ``backward_fn(dY, Z, Y) -> dZ``."""
+
+    def __init__(self, backward_fn, kind: str = "sigmoid"):
+        super().__init__()
+        if kind not in ("sigmoid", "tanh"):
+            raise ValueError(f"kind must be 'sigmoid' or 'tanh', got {kind!r}")
+        self.backward_fn = backward_fn
+        self.kind = kind
+        self.name = kind
+
+    def forward(self, Z):
+        Y = Sigmoid().forward(Z) if self.kind == "sigmoid" else np.tanh(Z)
+        self.cache = (Z, Y)
+        return Y
+
+    def backward(self, dY):
+        Z, Y = self._read_cache()
+        return np.asarray(self.backward_fn(dY, Z, Y), dtype=np.float64)
+
+
+def learner_network(dense_backward, activation_backward, kind: str = "sigmoid", seed: int = 0,
+                    sizes=(3, 4, 2)) -> Sequential:
+    """Dense(3, 4) -> Sigmoid -> Dense(4, 2), each backward being the learner's function."""
+    rng = np.random.default_rng(seed)
+    model = Sequential([LearnerDense(sizes[0], sizes[1], dense_backward, rng=rng),
+                        LearnerActivation(activation_backward, kind),
+                        LearnerDense(sizes[1], sizes[2], dense_backward, rng=rng)])
+    for layer, name in zip(model.layers, ("dense1", f"{kind}1", "dense2")):
+        layer.name = name                                  # the names of the usual layers
+        for p in layer.parameters():
+            p.name = f"{name}.{p.name.split('.')[-1]}"
+    return model
+
+
+# ---------------------------------------------------------------- the graded report
+@dataclass
+class BackwardReport:
+    """Relative error and grade per parameter (and 'input'), plus the diagnosis of each wrong
+    one. ``ok`` when every entry is below 1e-7; ``wrong`` lists those above 1e-4."""
+
+    errors: dict
+    messages: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    dense_backward: object = None
+    activation_backward: object = None
+
+    @property
+    def ok(self) -> bool:
+        return all(err < GOOD for err in self.errors.values())
+
+    def __bool__(self):
+        return self.ok
+
+    @property
+    def wrong(self) -> list:
+        return [k for k, err in self.errors.items() if err >= SUSPICIOUS]
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def __str__(self):
+        width = max(len(k) for k in self.errors) + 2
+        lines = [f"{'parameter':<{width}}relative error  grade"]
+        for k, err in self.errors.items():
+            shown = "   wrong shape" if not np.isfinite(err) else f"{err:14.2e}"
+            lines.append(f"{k:<{width}}{shown}  {grade(err)}")
+        lines += self.notes
+        if self.ok:
+            lines.append("every gradient agrees with finite differences ✓")
+        lines += self.messages
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+def _objective(model, X, y):
+    def f():
+        return mse(model.forward(X), y)[0]
+    return f
+
+
+def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
+                   seed: int = 0) -> BackwardReport:
+    """Grade the learner's backward functions inside a network Dense -> Sigmoid -> Dense.
+
+    Each parameter's gradient from backpropagation is compared with centred finite differences
+    (``bp.numerical_gradient``) by relative error (``bp.relative_error``, graded by ``bp.grade``:
+    below 1e-7 good, above 1e-2 WRONG). Then each function is tested on its own, and every
+    mistake found is named. A function that raises NotImplementedError is replaced by the
+    reference (the report says so).
+    """
+    ref_act = sigmoid_backward_reference if kind == "sigmoid" else tanh_backward_reference
+    notes = []
+    if is_stub(dense_backward, *_case()):
+        notes.append(f"dense_backward: {NOT_ATTEMPTED}")
+        dense_backward = dense_backward_reference
+    case = _case(5, 5, 4, 4)
+    if is_stub(sigmoid_backward, case[0], case[0], 1 / (1 + np.exp(-case[0]))):
+        notes.append(f"{kind}_backward: {NOT_ATTEMPTED}")
+        sigmoid_backward = ref_act
+
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((6, 3))
+    y = rng.standard_normal((6, 2))
+    model = learner_network(dense_backward, sigmoid_backward, kind, seed)
+    errors, messages = {}, []
+    try:
+        loss, dout = mse(model.forward(X), y)
+        dX = model.backward(dout)
+    except Exception as err:   # the learner's code broke the backward pass
+        messages.append(f"the backward pass raised {type(err).__name__}: {err}")
+        dX = None
+    f = _objective(model, X, y)
+    for p in model.parameters():
+        numeric = numerical_gradient(f, p.value)
+        try:
+            errors[p.name] = relative_error(p.grad, numeric) if dX is not None else np.inf
+        except ValueError:                         # a gradient of the wrong shape
+            errors[p.name] = np.inf
+    if dX is not None:
+        try:
+            errors["input"] = relative_error(dX, numerical_gradient(f, X))
+        except ValueError:
+            errors["input"] = np.inf
+
+    dense_v = diagnose_dense(dense_backward)
+    act_v = diagnose_activation(sigmoid_backward, kind)
+    for k, v in dense_v.items():
+        if not v.ok:
+            param = {"dW": "every dense*.W", "db": "every dense*.b",
+                     "dX": "everything below the top layer"}[k]
+            messages.append(f"→ {param} is off because of dense_backward's {k}: "
+                            f"{v.message.split(': ', 1)[1]}")
+    if not act_v.ok:
+        messages.append(f"→ dense2 is right but dense1.W, dense1.b are wrong: the error enters "
+                        f"between them, in {kind}_backward: {act_v.message.split(': ', 1)[1]}")
+    if not messages and any(err >= SUSPICIOUS for err in errors.values()):
+        bad = [k for k, e in errors.items() if e >= SUSPICIOUS]
+        messages.append(f"→ {', '.join(bad)} disagree with finite differences; test your "
+                        "functions on the shapes of the docstring")
+    return BackwardReport(errors=errors, messages=messages, notes=notes,
+                          dense_backward=dense_backward, activation_backward=sigmoid_backward)
+
+
+def check_dense_backward(fn) -> Answer:
+    """Exercise: ``fn(dZ, X, W) -> (dX, dW, db)``; each output checked, mistakes named."""
+    if is_stub(fn, *_case()):
+        return Answer(False, f"dense_backward: {NOT_ATTEMPTED}", value=dense_backward_reference,
+                      attempted=False)
+    verdicts = diagnose_dense(fn)
+    ok = all(v.ok for v in verdicts.values())
+    text = "\n".join(v.message for v in verdicts.values())
+    return Answer(ok, text, value=fn if ok else dense_backward_reference)
+
+
+def check_activation_backward(fn, kind: str = "sigmoid") -> Answer:
+    """Exercise: ``fn(dY, Z, Y) -> dZ`` for the sigmoid (or tanh); mistakes named."""
+    ref = sigmoid_backward_reference if kind == "sigmoid" else tanh_backward_reference
+    Z = np.array([[0.5, -1.0]])
+    if is_stub(fn, np.ones_like(Z), Z, np.tanh(Z)):
+        return Answer(False, f"{kind}_backward: {NOT_ATTEMPTED}", value=ref, attempted=False)
+    v = diagnose_activation(fn, kind)
+    return Answer(v.ok, v.message, value=fn if v.ok else ref)
+
+
+__all__ = ["dense_backward_reference", "sigmoid_backward_reference", "tanh_backward_reference",
+           "dense_mistakes", "activation_mistakes", "diagnose_dense", "diagnose_activation",
+           "LearnerDense", "LearnerActivation", "learner_network", "BackwardReport",
+           "check_backward", "check_dense_backward", "check_activation_backward"]

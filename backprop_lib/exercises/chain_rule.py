@@ -1,0 +1,207 @@
+"""Checkers for notebook 03 (the chain rule): a local derivative and a node's gradient by hand.
+
+Each ``check_*`` runs the learner's function on a few cases, compares it with the reference and
+with the typical mistakes (each written out as code below), and returns an ``Answer`` whose
+message names the mistake. A function that still raises NotImplementedError is replaced by the
+reference, and the message says so, so the notebook runs top to bottom.
+
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .feedback import Verdict, attempt, diagnose
+
+NOT_ATTEMPTED = "not attempted yet, using the reference solution"
+
+
+@dataclass
+class Answer(Verdict):
+    """A verdict plus the value to carry on with: the learner's when right, else the reference."""
+
+    value: object = None
+    attempted: bool = True
+
+
+def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
+    try:
+        a = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    b = np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def explain(name: str, got, expected, mistakes: dict | None = None) -> Verdict:
+    """Like ``feedback.diagnose``, but first compares ``got`` with each known wrong answer in
+    ``mistakes`` {message: wrong_value}, and names that mistake when one matches."""
+    if got is not None and _close(got, expected):
+        return Verdict(True, f"{name}: correct ✓")
+    for message, wrong in (mistakes or {}).items():
+        if got is not None and _close(got, wrong) and not _close(wrong, expected):
+            return Verdict(False, f"{name}: {message}")
+    return diagnose(name, got, expected)
+
+
+def is_stub(fn, *args) -> bool:
+    """True when ``fn(*args)`` still raises NotImplementedError (another error is the
+    learner's own, reported by the checker)."""
+    try:
+        return attempt(fn, *args)[1] is not None
+    except Exception:
+        return False
+
+
+def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:
+    """Call ``fn(*case)`` for each case; the first wrong case decides the message.
+
+    ``reference(*case)`` gives the right answer, ``mistakes_for(*case)`` the dict of wrong ones.
+    """
+    if is_stub(fn, *cases[0]):
+        return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=reference, attempted=False)
+    for case in cases:
+        try:
+            got = fn(*case)
+        except Exception as err:                    # the learner's code: say what it raised
+            return Answer(False, f"{name}: raised {type(err).__name__}: {err}", value=reference)
+        verdict = explain(name, got, reference(*case), mistakes_for(*case) if mistakes_for
+                          else None)
+        if not verdict.ok:
+            args = ", ".join(f"{a:.3g}" if np.ndim(a) == 0 else f"array{np.shape(a)}"
+                             for a in case)
+            return Answer(False, f"{verdict.message}  [for the inputs ({args})]", value=reference)
+    return Answer(True, f"{name}: correct ✓ ({len(cases)} cases)", value=fn)
+
+
+# ---------------------------------------------------------------- exercise 1: sigmoid'(z)
+def _sigmoid(z):
+    return 0.5 * (np.tanh(0.5 * np.asarray(z, dtype=np.float64)) + 1.0)
+
+
+def sigmoid_derivative_reference(z):
+    """dσ/dz = σ(z)·(1 - σ(z))."""
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _sigmoid_mistakes(z):
+    s = _sigmoid(z)
+    z = np.asarray(z, dtype=np.float64)
+    return {
+        "this is σ(z) itself, not its slope: the derivative is σ(z)·(1 - σ(z))": s,
+        "you used z where σ(z) belongs: the derivative is σ(z)·(1 - σ(z)), not z·(1 - z)":
+            z * (1 - z),
+        "wrong sign: σ is increasing everywhere, so its slope is positive": -s * (1 - s),
+        "σ(z)·(1 + σ(z))? the second factor is (1 - σ(z))": s * (1 + s),
+        "the square is missing: σ'(z) = e^-z / (1 + e^-z)², which equals σ(z)·(1 - σ(z))":
+            np.exp(-z) / (1 + np.exp(-z)),
+    }
+
+
+SIGMOID_CASES = [(np.array([-3.0, -0.5, 0.0, 0.7, 2.5]),), (np.array([1.2]),)]
+
+
+def check_sigmoid_derivative(fn) -> Answer:
+    """Exercise: ``fn(z)`` returns dσ/dz for an array z."""
+    return run_cases("sigmoid_derivative", fn, sigmoid_derivative_reference, SIGMOID_CASES,
+                     _sigmoid_mistakes)
+
+
+# ---------------------------------------------------------------- exercise 2: dL/dw, dL/db
+def neuron_gradients_reference(x, w, b, t):
+    """For L = (σ(w·x + b) - t)²: (dL/dw, dL/db) by the chain rule."""
+    y = float(_sigmoid(w * x + b))
+    dL_dy = 2.0 * (y - t)            # d(e²)/de · de/dy, with e = y - t
+    dL_dz = dL_dy * y * (1.0 - y)    # · dy/dz = σ'(z)
+    return np.array([dL_dz * x, dL_dz])    # dz/dw = x, dz/db = 1
+
+
+def _neuron_mistakes(x, w, b, t):
+    y = float(_sigmoid(w * x + b))
+    s1 = y * (1 - y)
+    return {
+        "the factor 2 from d(e²)/de = 2e is missing (both gradients are half the answer)":
+            np.array([(y - t) * s1 * x, (y - t) * s1]),
+        "wrong sign: e = y - t, so dL/dy = 2·(y - t), not 2·(t - y)":
+            -np.array([2 * (y - t) * s1 * x, 2 * (y - t) * s1]),
+        "the sigmoid's local derivative dy/dz = y·(1 - y) is missing":
+            np.array([2 * (y - t) * x, 2 * (y - t)]),
+        "dL/dw lacks the last local derivative dz/dw = x (you returned dL/dz for both)":
+            np.array([2 * (y - t) * s1, 2 * (y - t) * s1]),
+        "dz/dw is x, not w: in z = w·x + b the partner of w is x":
+            np.array([2 * (y - t) * s1 * w, 2 * (y - t) * s1]),
+        "dy/dz is y·(1 - y) with y = σ(z), not z·(1 - z)":
+            np.array([2 * (y - t) * (w * x + b) * (1 - w * x - b) * x,
+                      2 * (y - t) * (w * x + b) * (1 - w * x - b)]),
+    }
+
+
+NEURON_CASES = [(1.5, 0.8, -0.5, 1.0), (-0.7, 1.3, 0.2, 0.0), (2.0, -0.4, 0.9, 1.0)]
+
+
+def check_neuron_gradients(fn) -> Answer:
+    """Exercise: ``fn(x, w, b, t)`` returns (dL/dw, dL/db) for L = (σ(w·x + b) - t)²."""
+    return run_cases("neuron_gradients (dL/dw, dL/db)", fn, neuron_gradients_reference,
+                     NEURON_CASES, _neuron_mistakes)
+
+
+# ---------------------------------------------------------------- exercise 3: a local derivative
+def local_derivative_reference(op: str, a: float, b: float = 0.0):
+    """d(out)/d(a) for out = op(a, b) with op in '*', '+', '-', 'sigmoid', 'tanh', '**2'."""
+    if op == "*":
+        return b
+    if op in ("+", "-"):
+        return 1.0
+    if op == "sigmoid":
+        return float(sigmoid_derivative_reference(a))
+    if op == "tanh":
+        return 1.0 - np.tanh(a) ** 2
+    if op == "**2":
+        return 2.0 * a
+    raise ValueError(f"unknown op {op!r}")
+
+
+LOCAL_CASES = [("*", 1.5, 0.8), ("+", 1.2, -0.5), ("-", 0.7, 1.0), ("sigmoid", 0.7, 0.0),
+               ("tanh", 0.4, 0.0), ("**2", -0.33, 0.0)]
+
+
+def _local_mistakes(op, a, b=0.0):
+    wrong = {
+        "*": {"d(a·b)/da is the other factor b, not a": a, "d(a·b)/da = b, not 1": 1.0},
+        "+": {"d(a + b)/da = 1: adding passes the gradient on unchanged": b},
+        "-": {"d(a - b)/da = +1 (it is the derivative with respect to b that is -1)": -1.0},
+        "sigmoid": {"σ'(a) = σ(a)·(1 - σ(a)), not σ(a)": float(_sigmoid(a)),
+                    "σ'(a) uses σ(a), not a: σ(a)·(1 - σ(a))": a * (1 - a)},
+        "tanh": {"tanh'(a) = 1 - tanh(a)², not 1 - a²": 1 - a * a,
+                 "tanh'(a) = 1 - tanh(a)², not tanh(a)": np.tanh(a)},
+        "**2": {"d(a²)/da = 2a: the factor 2 is missing": a, "d(a²)/da = 2a, not a²": a * a},
+    }
+    return wrong.get(op, {})
+
+
+def check_local_derivative(fn) -> Answer:
+    """Exercise: ``fn(op, a, b)`` returns d(op(a, b))/da for each operation of the graph."""
+    if is_stub(fn, *LOCAL_CASES[0]):
+        return Answer(False, f"local_derivative: {NOT_ATTEMPTED}",
+                      value=local_derivative_reference, attempted=False)
+    for case in LOCAL_CASES:
+        try:
+            got = fn(*case)
+        except Exception as err:
+            return Answer(False, f"local_derivative{case[:1]}: raised {type(err).__name__}: "
+                                 f"{err}", value=local_derivative_reference)
+        verdict = explain(f"local derivative of {case[0]!r} at a={case[1]:g}", got,
+                          local_derivative_reference(*case), _local_mistakes(*case))
+        if not verdict.ok:
+            return Answer(False, verdict.message, value=local_derivative_reference)
+    return Answer(True, f"local_derivative: correct ✓ (all {len(LOCAL_CASES)} operations)",
+                  value=fn)
+
+
+__all__ = ["Answer", "explain", "is_stub", "run_cases", "NOT_ATTEMPTED", "check_sigmoid_derivative",
+           "check_neuron_gradients", "check_local_derivative", "sigmoid_derivative_reference",
+           "neuron_gradients_reference", "local_derivative_reference"]

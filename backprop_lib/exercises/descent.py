@@ -1,0 +1,114 @@
+"""Checkers for notebook 05 (gradient descent): the update rule, the largest stable learning
+rate of a quadratic, and a momentum step. Each names the typical mistake; an exercise left as
+NotImplementedError falls back to the reference (and says so).
+
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .chain_rule import NOT_ATTEMPTED, Answer, explain, is_stub, run_cases
+
+
+# ---------------------------------------------------------------- exercise 1: one step
+def gd_step_reference(w, grad, lr):
+    """w <- w - lr · dL/dw: a step downhill, against the gradient."""
+    return w - lr * grad
+
+
+def _gd_mistakes(w, grad, lr):
+    return {
+        "you stepped uphill: the gradient points up the slope, so subtract it (w - lr·grad)":
+            w + lr * grad,
+        "you returned the step, not the new w: w_new = w - lr·grad": -lr * grad,
+        "the learning rate is missing: w - lr·grad": w - grad,
+        "lr divides instead of multiplying: w - lr·grad": w - grad / lr,
+    }
+
+
+GD_CASES = [(np.array([1.0, -2.0]), np.array([0.5, 3.0]), 0.1),
+            (np.array([0.3]), np.array([-4.0]), 0.05)]
+
+
+def check_gd_step(fn) -> Answer:
+    """Exercise: ``fn(w, grad, lr)`` returns the parameters after one step."""
+    return run_cases("gd_step", fn, gd_step_reference, GD_CASES, _gd_mistakes)
+
+
+# ---------------------------------------------------------------- exercise 2: stability
+def max_stable_lr_reference(a):
+    """On L = a/2·w², each step multiplies w by (1 - lr·a): |1 - lr·a| < 1 needs lr < 2/a."""
+    return 2.0 / a
+
+
+def _lr_mistakes(a):
+    return {
+        "1/a is the edge of *monotone* convergence; between 1/a and 2/a descent oscillates "
+        "but still converges. Where does |1 - lr·a| reach 1?": 1.0 / a,
+        "the lr scales inversely with the curvature: a sharper bowl needs a smaller step":
+            2.0 * a,
+        "check the factor: each step multiplies w by (1 - lr·a); solve |1 - lr·a| = 1":
+            a / 2.0,
+    }
+
+
+def check_max_stable_lr(fn) -> Answer:
+    """Exercise: ``fn(a)`` returns the learning rate above which descent on a/2·w² diverges."""
+    return run_cases("max_stable_lr", fn, max_stable_lr_reference, [(1.0,), (4.0,), (0.5,)],
+                     _lr_mistakes)
+
+
+# ---------------------------------------------------------------- exercise 3: momentum
+def momentum_step_reference(w, v, grad, lr, mu):
+    """The heavy ball (as bp.SGD): v <- μ·v - lr·grad;  w <- w + v. Returns (w, v)."""
+    v = mu * v - lr * grad
+    return w + v, v
+
+
+def _momentum_mistakes(w, v, grad, lr, mu):
+    v_ok = mu * v - lr * grad
+    return {
+        "uphill: the velocity gains -lr·grad, not +lr·grad": (w + (mu * v + lr * grad),
+                                                              mu * v + lr * grad),
+        "the old velocity is not decayed: v <- μ·v - lr·grad": (w + v - lr * grad,
+                                                                v - lr * grad),
+        "the new w uses the old velocity: update v first, then w <- w + v": (w + v, v_ok),
+        "momentum is ignored: this is a plain step": (w - lr * grad, -lr * grad),
+    }
+
+
+MOMENTUM_CASES = [(np.array([1.0, -1.0]), np.array([0.2, 0.1]), np.array([0.5, -2.0]), 0.1,
+                   0.9)]
+
+
+def check_momentum_step(fn) -> Answer:
+    """Exercise: ``fn(w, v, grad, lr, mu)`` returns (new w, new v)."""
+    case = MOMENTUM_CASES[0]
+    if is_stub(fn, *case):
+        return Answer(False, f"momentum_step: {NOT_ATTEMPTED}", value=momentum_step_reference,
+                      attempted=False)
+    try:
+        got = fn(*case)
+    except Exception as err:
+        return Answer(False, f"momentum_step raised {type(err).__name__}: {err}",
+                      value=momentum_step_reference)
+    if not (isinstance(got, (tuple, list)) and len(got) == 2):
+        return Answer(False, f"momentum_step must return the pair (w, v), got "
+                             f"{type(got).__name__}", value=momentum_step_reference)
+    w_new, v_new = got
+    ref = np.stack(momentum_step_reference(*case))
+    wrong = {k: np.stack(v) for k, v in _momentum_mistakes(*case).items()}
+    try:
+        got_arr = np.stack([np.asarray(w_new, float), np.asarray(v_new, float)])
+    except ValueError as err:
+        return Answer(False, f"momentum_step: w and v must have the shape of w: {err}",
+                      value=momentum_step_reference)
+    verdict = explain("momentum_step (w, v)", got_arr, ref, wrong)
+    return Answer(verdict.ok, verdict.message,
+                  value=fn if verdict.ok else momentum_step_reference)
+
+
+__all__ = ["check_gd_step", "check_max_stable_lr", "check_momentum_step", "gd_step_reference",
+           "max_stable_lr_reference", "momentum_step_reference"]

@@ -1,0 +1,31 @@
+"""A slider over the steps of the forward and then the backward pass of a scalar graph."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from ..graph import Value
+from ..plots import graph as gplots
+from .controls import LiveFigure, int_slider, panel
+
+
+def pass_explorer(root: Value, step: int = 0):
+    """Step through ``plots.graph.draw_pass``: 0 = only the inputs known, then one node a step
+    forward, then one node a step backward. Returns the widget; ``.controls`` and ``.live`` are
+    attached for tests."""
+    total = gplots.total_steps(root)
+    with plt.ioff():
+        fig = gplots.draw_pass(root, step)
+    live = LiveFigure(fig)
+    step_slider = int_slider("step (forward, then backward)", step, 0, total,
+                             layout={"width": "480px"})
+
+    def update(change=None):
+        gplots.draw_pass(root, step_slider.value, ax=fig.axes[0])
+        live.refresh()
+
+    step_slider.observe(update, names="value")
+    box = panel([step_slider], live.widget)
+    box.controls = {"step": step_slider}
+    box.live = live
+    return box

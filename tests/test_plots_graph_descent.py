@@ -1,0 +1,153 @@
+"""Plots and widgets of the chain rule (graph) and of gradient descent."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import backprop_lib as bp  # noqa: E402
+from backprop_lib import graph as g  # noqa: E402
+from backprop_lib import surfaces as S  # noqa: E402
+from backprop_lib.plots import descent as dplots  # noqa: E402
+from backprop_lib.plots import graph as gplots  # noqa: E402
+from backprop_lib.widgets import descent as dwidgets  # noqa: E402
+from backprop_lib.widgets import graph as gwidgets  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _labelled(fig):
+    for ax in fig.axes:
+        assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [ax.get_title()
+                                                                  for ax in fig.axes]
+
+
+def test_draw_graph_shows_values_and_gradients():
+    n = g.neuron()
+    fig = gplots.draw_graph(n["L"])
+    _labelled(fig)
+    texts = _texts(fig)
+    assert any("grad" in t for t in texts)
+    assert any(f"{n['w'].grad:.4g}" in t for t in texts)
+    assert fig.axes[0].get_legend() is not None
+
+
+def test_draw_pass_forward_hides_unknown_values():
+    n = g.neuron()
+    fig = gplots.draw_pass(n["L"], 0)
+    texts = _texts(fig)
+    assert "?" in texts and not any(t.startswith("grad ") for t in texts)
+    assert "start" in fig.axes[0].get_title()
+    fig = gplots.draw_pass(n["L"], gplots.total_steps(n["L"]))
+    assert "?" not in _texts(fig)
+
+
+def test_pass_state_and_descriptions():
+    n = g.neuron()
+    assert gplots.pass_state(n["L"], 3) == (3, 0)
+    assert gplots.pass_state(n["L"], 7) == (5, 2)
+    assert "forward 2/5" in gplots.describe_step(n["L"], 2)
+    assert "backward 1/5" in gplots.describe_step(n["L"], 6)
+    with pytest.raises(ValueError, match="step must be"):
+        gplots.pass_state(n["L"], 11)
+    with pytest.raises(ValueError, match="whole forward pass"):
+        gplots.draw_graph(n["L"], forward_steps=2, backward_steps=1)
+    with pytest.raises(TypeError, match="Value"):
+        gplots.draw_graph(1.0)
+
+
+def test_sensitivity_and_fd_errors():
+    fig = gplots.sensitivity(np.sin, np.cos(0.3), 0.3)
+    _labelled(fig)
+    assert len(fig.axes[0].get_legend().get_texts()) == 3
+    errs = g.finite_difference_errors(np.sin, np.cos(0.3), 0.3, np.logspace(-12, 0, 13))
+    fig = gplots.finite_difference_errors(errs)
+    _labelled(fig)
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_legend() is not None
+
+
+def test_pass_explorer_updates_the_figure():
+    n = g.neuron()
+    box = gwidgets.pass_explorer(n["L"], step=0)
+    fig = box.live.fig
+    before = fig.axes[0].get_title()
+    box.controls["step"].value = 8
+    after = fig.axes[0].get_title()
+    assert before != after and "backward 3/5" in after
+    assert len(fig.axes) == 1
+
+
+@pytest.mark.parametrize("surface", [S.quadratic(1.0), S.quadratic([1.0, 20.0], angle=0.4)],
+                         ids=str)
+def test_lr_explorer_and_update(surface):
+    fig = dplots.lr_explorer(surface, lr=0.3)
+    _labelled(fig)
+    line = fig._lr_explorer["line"]
+    y0 = np.array(line.get_ydata(), dtype=float).copy()
+    path = dplots.update_lr_explorer(fig, 1.5 / surface.max_curvature)
+    if surface.dim == 1:        # in 2-D only the steep direction oscillates, and dies out fast
+        assert path.regime == "oscillate"
+        assert "oscillates" in fig._suptitle.get_text()
+    assert not np.array_equal(y0, np.array(line.get_ydata(), dtype=float))
+    dplots.update_lr_explorer(fig, 3.0 / surface.max_curvature)
+    assert "DIVERGES" in fig._suptitle.get_text()
+    assert np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
+    with pytest.raises(TypeError, match="lr_explorer"):
+        dplots.update_lr_explorer(plt.figure(), 0.1)
+
+
+def test_path_plots_and_curves():
+    s = S.quadratic([1.0, 20.0], angle=0.4)
+    paths = {"plain": S.descend(s, [-3, 1.5], 0.02, 30),
+             "momentum": S.descend(s, [-3, 1.5], 0.02, 30, momentum=0.8)}
+    for fig in (dplots.compare_paths(s, paths, caption="x"), dplots.path_on_surface(s, paths),
+                dplots.loss_curves(paths), dplots.regime_map(2.0)):
+        _labelled(fig)
+        assert all(ax.get_legend() is not None for ax in fig.axes if len(ax.lines) > 1)
+    fig = dplots.path_on_surface(S.quadratic(1.0), S.descend(S.quadratic(1.0), [2.0], 0.3, 5))
+    _labelled(fig)
+
+
+def test_training_curves():
+    X, y = bp.datasets.moons(60, seed=0)
+    hs = {}
+    for lr in (0.1, 1.0):
+        hs[f"lr {lr}"] = bp.train(bp.mlp([2, 4, 2], seed=0), X, y,
+                                  optimizer=bp.SGD(lr), epochs=3, batch_size=20)
+    fig = dplots.compare_training(hs)
+    _labelled(fig)
+    assert all(ax.get_legend() is not None for ax in fig.axes)
+    assert all(ax.get_yscale() == "log" for ax in fig.axes)
+    with pytest.raises(ValueError, match="'step' or 'epoch'"):
+        dplots.training_curves(hs, x="time")
+
+
+def test_learning_rate_explorer_widget():
+    box = dwidgets.learning_rate_explorer(lr=0.3)
+    fig = box.live.fig
+    before = np.array(fig._lr_explorer["curve"].get_ydata(), dtype=float).copy()
+    box.controls["lr"].value = 1.5
+    after = np.array(fig._lr_explorer["curve"].get_ydata(), dtype=float)
+    assert not np.array_equal(before, after)
+    assert "oscillates" in fig._suptitle.get_text()
+
+
+def test_momentum_explorer_widget():
+    box = dwidgets.momentum_explorer()
+    fig = box.live.fig
+    before = np.array(fig._lr_explorer["line"].get_xdata(), dtype=float).copy()
+    box.controls["momentum"].value = 0.8
+    after = np.array(fig._lr_explorer["line"].get_xdata(), dtype=float)
+    assert not np.array_equal(before, after)
+    assert "momentum = 0.8" in fig._suptitle.get_text()
