@@ -1,0 +1,164 @@
+"""Exercises of notebook 02 (the error), with checkers that say what is wrong.
+
+- ``check_mse(fn)``: fn(pred, target) -> (L, dL/dpred), the mean squared error over all entries.
+- ``check_softmax_ce_grad(fn)``: fn(logits, labels) -> dL/dlogits of the softmax cross-entropy.
+
+The usual slips get named: the factor 2 of d(e²)/de, the 1/N of a mean, the sign, dividing by
+the rows instead of all entries, forgetting the one-hot, overflow in exp.
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..losses import mse, softmax_cross_entropy
+from .feedback import diagnose
+from .forward import NOT_ATTEMPTED, Checked, _call, _result
+
+
+def mse_reference(pred, target):
+    """L = mean((pred - target)²) over all N entries; dL/dpred = 2 (pred - target) / N."""
+    return mse(pred, target)
+
+
+def softmax_ce_grad_reference(logits, labels):
+    """dL/dz = (softmax(z) - onehot(labels)) / n for logits (n, C), labels (n,)."""
+    return softmax_cross_entropy(logits, labels)[1]
+
+
+def _factor(got, expected):
+    """c when got = c · expected (and expected is not all zero), else None."""
+    got = np.asarray(got, dtype=float)
+    denom = float(np.vdot(expected, expected))
+    if got.shape != expected.shape or denom == 0:
+        return None
+    c = float(np.vdot(got, expected)) / denom
+    return c if np.allclose(got, c * expected, rtol=1e-6, atol=1e-12) else None
+
+
+def _mse_cases():
+    rng = np.random.default_rng(11)
+    return [(rng.standard_normal((6, 1)), rng.standard_normal((6, 1))),
+            (rng.standard_normal((5, 3)), rng.standard_normal((5, 3)))]
+
+
+def _mse_grad_hint(c, n, k):
+    N = n * k
+    known = [(-1.0, "wrong sign: the gradient is 2·(pred - target)/N; (target - pred) points "
+                    "the other way"),
+             (0.5, "the factor 2 is missing: d(e²)/de = 2e"),
+             (2.0, "an extra factor 2: d(e²)/de = 2e, once"),
+             (float(N), f"the 1/N of the mean is missing (N = {N} entries)"),
+             (N / 2, f"both the 2 of d(e²)/de and the 1/N of the mean (N = {N}) are missing"),
+             (-float(N), f"wrong sign, and the 1/N of the mean (N = {N}) is missing")]
+    if k > 1:
+        known.append((float(k), f"you divided by n = {n} (the rows), but the loss averages "
+                                 f"over all N = n·k = {N} entries"))
+    for value, text in known:
+        if np.isclose(c, value):
+            return text
+    return None
+
+
+def _mse_loss_hint(got, pred, target):
+    e = pred - target
+    N = e.size
+    for value, text in ((np.sum(e * e), "your loss is the sum of squares: take the mean"),
+                        (np.sqrt(np.mean(e * e)), "your loss is the root of the mean square "
+                                                  "(RMSE): leave out the square root"),
+                        (np.mean(np.abs(e)), "your loss is the mean absolute error: square "
+                                             "the errors"),
+                        (np.mean(e), "your loss averages the errors without squaring them: "
+                                     "positive and negative errors cancel"),
+                        (np.mean(e * e) / 2, "your loss has an extra 1/2"),
+                        (np.sum(e * e) / e.shape[0], f"you divided by n = {e.shape[0]} (rows) "
+                                                     f"instead of all N = {N} entries")):
+        if np.isclose(got, value) and not np.isclose(value, np.mean(e * e)):
+            return text
+    return None
+
+
+def check_mse(fn) -> Checked:
+    """Check fn(pred, target) -> (loss, dL/dpred) against ``bp.mse`` on (4, 1) and (5, 3)."""
+    title = "mse"
+    for pred, target in _mse_cases():
+        got, problem = _call(fn, pred.copy(), target.copy())
+        if problem == "not attempted yet":
+            return Checked(False, f"{title}: {NOT_ATTEMPTED}", mse_reference, False)
+        where = f"with pred {pred.shape}"
+        if problem is not None:
+            return _result(f"{where} your function {problem}", False, fn, mse_reference, title)
+        if not (isinstance(got, tuple) and len(got) == 2):
+            return _result(f"{where}: return two things, (loss, gradient); got "
+                           f"{type(got).__name__}", False, fn, mse_reference, title)
+        loss, grad = got
+        exp_loss, exp_grad = mse(pred, target)
+        try:
+            loss = float(loss)
+        except (TypeError, ValueError):
+            return _result(f"{where}: the loss must be one number (a mean), got shape "
+                           f"{np.shape(loss)}", False, fn, mse_reference, title)
+        if not np.isclose(loss, exp_loss, rtol=1e-6):
+            hint = _mse_loss_hint(loss, pred, target)
+            return _result(f"{where}: loss {loss:.6g}, expected {exp_loss:.6g}"
+                           + (f": {hint}" if hint else ""), False, fn, mse_reference, title)
+        c = _factor(grad, exp_grad)
+        if c is not None and not np.isclose(c, 1.0):
+            hint = _mse_grad_hint(c, *pred.shape)
+            if hint:
+                return _result(f"{where}: the loss is right but the gradient is not: {hint}",
+                               False, fn, mse_reference, title)
+        verdict = diagnose(f"gradient {where}", grad, exp_grad)
+        if not verdict:
+            return _result(verdict, False, fn, mse_reference, title)
+    return _result("", True, fn, mse_reference, title)
+
+
+def _softmax_cases():
+    rng = np.random.default_rng(5)
+    return [(rng.standard_normal((4, 3)) * 2, np.array([0, 2, 1, 2])),
+            (rng.standard_normal((6, 5)), rng.integers(0, 5, 6)),
+            (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1]))]
+
+
+def check_softmax_ce_grad(fn) -> Checked:
+    """Check fn(logits, labels) -> dL/dlogits = (softmax(logits) - onehot(labels)) / n, including
+    logits of ±1000 that overflow a naive exp."""
+    title = "softmax_ce_grad"
+    ref = softmax_ce_grad_reference
+    for logits, labels in _softmax_cases():
+        got, problem = _call(fn, logits.copy(), labels.copy())
+        if problem == "not attempted yet":
+            return Checked(False, f"{title}: {NOT_ATTEMPTED}", ref, False)
+        where = f"with logits {logits.shape}"
+        big = np.abs(logits).max() > 100
+        if problem is not None:
+            return _result(f"{where} your function {problem}", False, fn, ref, title)
+        expected = ref(logits, labels)
+        try:
+            arr = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            arr = None
+        if arr is not None and arr.shape == expected.shape:
+            if not np.all(np.isfinite(arr)):
+                hint = (": exp overflowed on logits of size 1000; subtract each row's max first "
+                        "(softmax(z - max z) = softmax(z))" if big else "")
+                return _result(f"{where}: your gradient contains NaN or inf{hint}", False, fn,
+                               ref, title)
+            n = logits.shape[0]
+            onehot = np.eye(logits.shape[1])[labels]
+            p = expected * n + onehot
+            checks = ((p - onehot, f"the 1/n of the mean over the batch is missing (n = {n})"),
+                      ((onehot - p) / n, "wrong sign: it is p - onehot, not onehot - p"),
+                      (onehot - p, "wrong sign (onehot - p instead of p - onehot) and the 1/n "
+                                   "is missing"),
+                      (p / n, "the one-hot is missing: subtract 1 at each example's true class"),
+                      (p, "the one-hot and the 1/n are both missing"))
+            for candidate, hint in checks:
+                if np.allclose(arr, candidate):
+                    return _result(f"{where}: {hint}", False, fn, ref, title)
+        verdict = diagnose(f"gradient {where}", got, expected)
+        if not verdict:
+            return _result(verdict, False, fn, ref, title)
+    return _result("", True, fn, ref, title)

@@ -1,0 +1,263 @@
+"""Exercises of notebook 01 (the forward pass), with checkers that say what is wrong.
+
+- ``check_dense_forward(fn)``: a layer's forward pass, fn(X, W, b) -> Z = X @ W + b.
+- ``check_shapes(answers)``: predict the shapes in a small network's forward pass.
+- ``check_two_layer_forward(fn)``: a 2-layer network, fn(X, W1, b1, W2, b2) -> outputs.
+
+Each checker returns a ``Checked``: ``ok``, a ``message`` that names the mistake, and
+``solution``, the function (or answer) to go on with: yours when it is right, the reference
+otherwise, so the notebook still runs top to bottom.
+
+Also ``tiny_network``: the hand-set 2-2-1 network of the notebook, which solves XOR.
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..activations import Sigmoid
+from ..layers import Dense
+from ..losses import sigmoid
+from ..network import Sequential
+from .feedback import Verdict, attempt, diagnose
+
+NOT_ATTEMPTED = "not attempted yet (the function still raises NotImplementedError), using the " \
+                "reference solution"
+
+
+@dataclass
+class Checked:
+    """A checker's answer: printed, it is the message."""
+
+    ok: bool
+    message: str
+    solution: Any = None
+    attempted: bool = True
+
+    def __bool__(self):
+        return self.ok
+
+    def __str__(self):
+        return self.message
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.message)
+
+
+def _result(verdict: Verdict | str, ok: bool, learner, reference, title: str) -> Checked:
+    if ok:
+        return Checked(True, f"{title}: correct ✓", learner)
+    return Checked(False, f"{title}: {verdict}\n(using the reference solution for the rest of the "
+                          "notebook)", reference)
+
+
+def _call(fn, *args):
+    """(result, None) or (None, message) for a learner's function that raised."""
+    try:
+        with np.errstate(all="ignore"):      # overflow becomes NaN, which the checker explains
+            return attempt(fn, *args)
+    except Exception as err:                 # a learner's bug: report it, do not crash
+        return None, f"raised {type(err).__name__}: {err}"
+
+
+# ------------------------------------------------------------------ exercise 1: dense_forward
+def dense_forward_reference(X, W, b):
+    """Z = X @ W + b. X (n, fan_in), W (fan_in, fan_out), b (fan_out,) -> Z (n, fan_out)."""
+    return X @ W + b
+
+
+def _dense_cases():
+    rng = np.random.default_rng(7)
+    cases = []
+    for n, fan_in, fan_out in ((4, 3, 2), (5, 2, 3), (1, 4, 4)):
+        X = rng.standard_normal((n, fan_in))
+        W = rng.standard_normal((fan_in, fan_out))
+        b = rng.standard_normal(fan_out) + 0.5
+        cases.append((X, W, b))
+    return cases
+
+
+def _dense_hint(got, X, W, b, expected) -> str | None:
+    """A sentence for the usual mistakes of a dense forward pass, or None."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if got.shape != expected.shape:
+        return None
+    if np.allclose(got, X @ W):
+        return "the bias is missing: Z = X @ W + b adds b to every row"
+    if np.allclose(got, X @ W + 2 * b):
+        return "the bias is added twice"
+    if np.allclose(got, X @ W - b):
+        return "the bias has the wrong sign: Z = X @ W + b"
+    if np.allclose(got, sigmoid(X @ W + b)) or np.allclose(got, np.tanh(X @ W + b)):
+        return ("you applied an activation: dense_forward is only the weighted sum X @ W + b; "
+                "the activation is a layer of its own")
+    if W.shape[0] == W.shape[1] and np.allclose(got, X @ W.T + b):
+        return ("you used W transposed: W has shape (fan_in, fan_out), so each column holds "
+                "one unit's weights and Z = X @ W + b")
+    return None
+
+
+def check_dense_forward(fn) -> Checked:
+    """Check fn(X, W, b) -> Z = X @ W + b on several shapes, including a square W."""
+    title = "dense_forward"
+    for X, W, b in _dense_cases():
+        expected = dense_forward_reference(X, W, b)
+        got, problem = _call(fn, X.copy(), W.copy(), b.copy())
+        if problem == "not attempted yet":
+            return Checked(False, f"{title}: {NOT_ATTEMPTED}", dense_forward_reference, False)
+        if problem is not None:
+            hint = ""
+            if "matmul" in problem or "shapes" in problem or "align" in problem:
+                hint = (" — check the order of the product: rows of X are examples, so it is "
+                        "X @ W with W (fan_in, fan_out), not W @ X")
+            return _result(f"with X {X.shape}, W {W.shape}, b {b.shape} your function {problem}"
+                           f"{hint}", False, fn, dense_forward_reference, title)
+        hint = _dense_hint(got, X, W, b, expected)
+        if hint is not None:
+            return _result(f"with X {X.shape}, W {W.shape}: {hint}", False, fn,
+                           dense_forward_reference, title)
+        verdict = diagnose(f"Z for X {X.shape}, W {W.shape}", got, expected)
+        if not verdict:
+            return _result(verdict, False, fn, dense_forward_reference, title)
+    return _result("", True, fn, dense_forward_reference, title)
+
+
+# ------------------------------------------------------------------ exercise 2: shapes
+SHAPE_QUESTION = {
+    "sizes": [4, 8, 3],
+    "n": 10,
+    "names": ["X", "W1", "b1", "Z1", "H1", "W2", "b2", "outputs"],
+}
+
+SHAPE_HINTS = {
+    "X": "X is batch-first: one row per example, one column per feature: (n, features)",
+    "W1": "a Dense weight matrix is (fan_in, fan_out): inputs down, units across",
+    "b1": "one bias per unit of the layer: (fan_out,)",
+    "Z1": "Z = X @ W + b has one row per example and one column per unit: (n, fan_out)",
+    "H1": "an activation works elementwise: its output has the shape of its input",
+    "W2": "the second layer's fan_in is the first layer's fan_out",
+    "b2": "one bias per output unit",
+    "outputs": "the network's outputs: one row per example, one column per output unit",
+}
+
+
+def shapes_reference(sizes=None, n=None) -> dict:
+    """The shapes in ``bp.mlp(sizes)`` applied to X (n, sizes[0]), for a 2-layer network."""
+    sizes = SHAPE_QUESTION["sizes"] if sizes is None else sizes
+    n = SHAPE_QUESTION["n"] if n is None else n
+    d, h, k = sizes
+    return {"X": (n, d), "W1": (d, h), "b1": (h,), "Z1": (n, h), "H1": (n, h), "W2": (h, k),
+            "b2": (k,), "outputs": (n, k)}
+
+
+def check_shapes(answers) -> Checked:
+    """``answers``: a dict name -> shape tuple for the names of ``SHAPE_QUESTION``; None or "..."
+    for the ones not answered yet."""
+    title = "shapes"
+    expected = shapes_reference()
+    if not isinstance(answers, dict):
+        return Checked(False, f"{title}: give a dict such as {{'X': (10, 4), ...}}, got "
+                              f"{type(answers).__name__}", expected)
+    missing = [k for k in expected if answers.get(k) in (None, ..., "...")]
+    if len(missing) == len(expected):
+        return Checked(False, f"{title}: {NOT_ATTEMPTED}", expected, False)
+    lines = []
+    for name, shape in expected.items():
+        given = answers.get(name)
+        if given in (None, ..., "..."):
+            continue
+        try:
+            given_t = tuple(int(v) for v in np.atleast_1d(given))
+        except (TypeError, ValueError):
+            lines.append(f"  {name}: {given!r} is not a shape; write a tuple such as (10, 4)")
+            continue
+        if given_t == shape:
+            continue
+        extra = " (the transpose)" if given_t == shape[::-1] and len(shape) == 2 else ""
+        lines.append(f"  {name}: you said {given_t}{extra}, expected {shape}: {SHAPE_HINTS[name]}")
+    if not lines and not missing:
+        return Checked(True, f"{title}: all {len(expected)} shapes correct ✓", expected)
+    right = len(expected) - len(lines) - len(missing)
+    head = f"{title}: {right} of {len(expected)} right, {len(lines)} wrong"
+    if missing:
+        head += f", not answered yet: {', '.join(missing)}"
+    return Checked(False, "\n".join([head] + lines), expected)
+
+
+# ------------------------------------------------------------------ exercise 3: two layers
+def two_layer_forward_reference(X, W1, b1, W2, b2):
+    """outputs = σ(X @ W1 + b1) @ W2 + b2: a sigmoid hidden layer and a linear output."""
+    H = sigmoid(X @ W1 + b1)
+    return H @ W2 + b2
+
+
+def _two_layer_case(seed=3):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((6, 2))
+    W1 = rng.standard_normal((2, 3))
+    b1 = rng.standard_normal(3)
+    W2 = rng.standard_normal((3, 2))
+    b2 = rng.standard_normal(2)
+    return X, W1, b1, W2, b2
+
+
+def check_two_layer_forward(fn) -> Checked:
+    """Check fn(X, W1, b1, W2, b2) -> σ(X @ W1 + b1) @ W2 + b2 (sigmoid hidden, linear output)."""
+    title = "two_layer_forward"
+    ref = two_layer_forward_reference
+    args = _two_layer_case()
+    X, W1, b1, W2, b2 = args
+    got, problem = _call(fn, *(a.copy() for a in args))
+    if problem == "not attempted yet":
+        return Checked(False, f"{title}: {NOT_ATTEMPTED}", ref, False)
+    if problem is not None:
+        return _result(f"your function {problem}; shapes: X {X.shape}, W1 {W1.shape}, "
+                       f"W2 {W2.shape}", False, fn, ref, title)
+    expected = ref(*args)
+    hints = [
+        (X @ W1 + b1, None),
+        (sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2),
+         "the output layer is linear here: no sigmoid after the last Dense"),
+        ((X @ W1 + b1) @ W2 + b2,
+         "the hidden activation is missing: without it two layers are one linear map"),
+        (np.tanh(X @ W1 + b1) @ W2 + b2, "the hidden activation here is the sigmoid, not tanh"),
+        (sigmoid(X @ W1) @ W2 + b2, "b1 is missing"),
+        (sigmoid(X @ W1 + b1) @ W2, "b2 is missing"),
+    ]
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        got_arr = None
+    if got_arr is not None and got_arr.shape == expected.shape:
+        for candidate, hint in hints:
+            if hint and np.allclose(got_arr, candidate):
+                return _result(hint, False, fn, ref, title)
+    elif got_arr is not None and got_arr.shape == (X.shape[0], W1.shape[1]):
+        return _result(f"shape {got_arr.shape} is the hidden layer's: the second layer "
+                       "(W2, b2) is missing", False, fn, ref, title)
+    verdict = diagnose("outputs", got, expected)
+    return _result(verdict, bool(verdict), fn, ref, title)
+
+
+# ------------------------------------------------------------------ the hand-set XOR network
+def tiny_network(b_hidden=(5.0, -5.0), v=(10.0, -10.0), c=-5.0, k: float = 5.0) -> Sequential:
+    """A 2-2-1 network with weights set by hand: Dense(2, 2), Sigmoid, Dense(2, 1).
+
+    Both hidden units look at x1 + x2 (weights k, k) and differ by their bias: with the defaults
+    h1 = σ(5(x1 + x2) + 5) is on when x1 + x2 > -1, h2 = σ(5(x1 + x2) - 5) when x1 + x2 > 1. The
+    output logit v1·h1 + v2·h2 + c = 10·h1 - 10·h2 - 5 is positive between the two lines: XOR.
+    """
+    first = Dense(2, 2)
+    second = Dense(2, 1)
+    first.W.value[...] = float(k)                       # W1 (2, 2): both units weigh x1 + x2
+    first.b.value[...] = np.asarray(b_hidden, dtype=float).reshape(2)
+    second.W.value[...] = np.asarray(v, dtype=float).reshape(2, 1)
+    second.b.value[...] = float(c)
+    return Sequential([first, Sigmoid(), second])
