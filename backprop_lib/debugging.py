@@ -299,13 +299,16 @@ def compare(configs: dict, epochs: int | None = None) -> dict:
 
 def results_table(runs: dict) -> str:
     """A plain-text table of final training loss and validation accuracy per run."""
-    width = max([len(str(k)) for k in runs] + [8])
+    def name(label):
+        return " + ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+
+    width = max([len(name(k)) for k in runs] + [8])
     lines = [f"{'setting':<{width}}  final loss  val accuracy  learns"]
     for label, r in runs.items():
         h = r.history
         loss = h.train_loss[-1] if h.train_loss and not h.diverged else float("nan")
         loss_text = "diverged" if h.diverged else f"{loss:10.3f}"
-        lines.append(f"{str(label):<{width}}  {loss_text:>10}  {r.val_accuracy:12.0%}  "
+        lines.append(f"{name(label):<{width}}  {loss_text:>10}  {r.val_accuracy:12.0%}  "
                      f"{'yes' if r.learned else 'no'}")
     return "\n".join(lines)
 
