@@ -127,14 +127,18 @@ def batch_dependence(model: Sequential, X, index: int = 0, batches: int = 20,
     was_training = model.training
     others = np.delete(np.arange(X.shape[0]), index)
     outputs = {"train": [], "eval": []}
+
+    def restore():                       # a training-mode forward updates the running averages
+        for layer, state in zip(model.layers, saved):
+            for k, v in layer.buffers().items():
+                v[...] = state[k]
+
     for _ in range(batches):
         rows = np.concatenate([[index], rng.choice(others, batch_size - 1, replace=False)])
         for mode in ("train", "eval"):
             getattr(model, mode)()
             outputs[mode].append(model.forward(X[rows])[0].copy())   # row 0 is our example
-    for layer, state in zip(model.layers, saved):
-        for k, v in layer.buffers().items():
-            v[...] = state[k]
+            restore()
     model.train() if was_training else model.eval()
     return {mode: np.array(rows) for mode, rows in outputs.items()}
 
