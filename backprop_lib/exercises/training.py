@@ -21,11 +21,17 @@ from .feedback import Verdict, attempt, diagnose
 NOT_ATTEMPTED = "not attempted yet, using the reference solution"
 
 
-@dataclass
+@dataclass(repr=False)
 class Checked(Verdict):
-    """A Verdict plus ``use``: the function to use from here on."""
+    """A Verdict plus ``use``: the function to use from here on. Shows as its message."""
 
     use: object = None
+
+    def __repr__(self):
+        return self.message
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.message)
 
 
 def _fallback(reference, why):

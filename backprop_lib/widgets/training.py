@@ -27,6 +27,12 @@ def _push(live: LiveFigure) -> None:
         live.refresh()
 
 
+def _watched(live: LiveFigure) -> bool:
+    """False when an ipympl canvas has no browser attached (a headless run such as nbval):
+    then intermediate frames would be drawn for nobody, and only the last one is drawn."""
+    return not (live.interactive and getattr(live.fig.canvas, "syncing_data_url", False))
+
+
 class LiveTraining:
     """Train a network while its loss curve and decision regions redraw every ``every`` steps.
 
@@ -56,7 +62,10 @@ class LiveTraining:
 
     def train(self, epochs: int = 100, optimizer=None, batch_size=None, seed=0, every: int = 25,
               show: bool = True, **kw):
-        """Run ``bp.train`` and redraw every ``every`` steps and at the end; returns the History."""
+        """Run ``bp.train`` and redraw every ``every`` steps and at the end; returns the History.
+
+        Each redraw costs a few tens of milliseconds (more on a slow machine), so keep
+        ``every`` at a few percent of the steps."""
         if show:
             from IPython.display import display
 
@@ -66,9 +75,11 @@ class LiveTraining:
         self.progress.max = epochs * steps_per_epoch
         self.progress.value = 0
 
+        watched = _watched(self.live)
+
         def callback(step):
             self.progress.value = step.step
-            if step.step % every == 0:
+            if watched and step.step % every == 0:
                 self._draw(step.history)
 
         history = bp.train(self.model, self.X, self.y, optimizer=optimizer, epochs=epochs,
