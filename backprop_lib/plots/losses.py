@@ -28,7 +28,7 @@ def residuals(ax, x, target, pred, title: str | None = None):
     x, target, pred = (np.asarray(a, dtype=float).reshape(-1) for a in (x, target, pred))
     order = np.argsort(x)
     loss, _ = mse(pred, target)
-    ax.vlines(x, target, pred, color=style.color(3), lw=1.2, label="error: prediction - target")
+    ax.vlines(x, target, pred, color=style.color(4), lw=1.5, label="error: prediction - target")
     ax.scatter(x, target, color=style.color(0), s=22, zorder=3, label="target y")
     ax.plot(x[order], pred[order], color=style.color(1), lw=2, label="prediction ŷ")
     ax.set_xlabel("input x")
