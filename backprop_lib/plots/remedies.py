@@ -8,6 +8,7 @@ Every ``plot_*`` returns a figure; the ``update_*`` functions redraw one in plac
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import debugging
 from ..activations import activation as make_activation
@@ -242,6 +243,7 @@ def plot_batch_dependence(result: dict, output: int = 0):
         ax.plot(np.arange(1, len(values) + 1), values, marker="os"[k], color=color(k),
                 linestyle=linestyle(k), label=f"{mode} mode")
     ax.set(xlabel="batch the example was placed in", ylabel=f"output {output} for the same example")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="best")
     ax.grid(alpha=0.3)
     return fig
@@ -304,7 +306,9 @@ def plot_broken_runs(runs: dict):
         h = r.history
         if h.steps:
             ax.plot(np.arange(1, h.steps + 1), h.loss, color=color(k), lw=1.2)
-            ax.set_yscale("log")
+            finite = h.loss[np.isfinite(h.loss) & (h.loss > 0)]
+            if finite.size and finite.max() > 100 * finite.min():
+                ax.set_yscale("log")              # a diverging loss spans many powers of ten
         if h.diverged:
             ax.plot([h.steps], [h.loss[-1]] if h.steps else [1.0], "X", color=color(3), ms=10)
         problem = r.diagnosis.problems[0] if r.diagnosis else "no finding"
