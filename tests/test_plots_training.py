@@ -136,8 +136,9 @@ def test_training_explorer_retrains_on_change(spiral):
     box.controls["lr"].value = 0.2
     after = np.array(line.get_ydata())
     assert after.shape == before.shape and not np.allclose(before, after)
-    box.controls["batch_size"].value = 50
-    assert len(line.get_ydata()) == 20 * 2          # 60 points in batches of 50: 2 steps/epoch
+    assert [v for _, v in wtraining.batch_choices(len(X))] == [0, 45, 30]
+    box.controls["batch_size"].value = 30
+    assert len(line.get_ydata()) == 20 * 3          # 90 points in batches of 30: 3 steps/epoch
     assert box.last_seconds is not None
 
 

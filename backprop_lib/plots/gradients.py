@@ -194,8 +194,8 @@ def plot_gradient_history(history, stat: str = "grad_norm", ax=None, layers=None
     ax.set_xlabel("training step")
     ax.set_ylabel(STAT_LABELS[stat])
     ax.grid(True, which="major", alpha=0.3)
-    if len(layers) <= 8:
-        ax.legend(fontsize="small", ncols=2 if len(layers) > 4 else 1)
+    if len(layers) <= 8:                      # outside the axes: the curves fill the plot
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:
         cmap = mpl.colormaps[style.SEQUENTIAL_CMAP]
         norm = mpl.colors.Normalize(vmin=layers[0] + 1, vmax=layers[-1] + 1)

@@ -96,7 +96,10 @@ class LiveTraining:
         _push(self.live)
 
 
-BATCH_CHOICES = [("full batch", 0), ("100", 100), ("50", 50)]      # 0: the whole set each step
+def batch_choices(n: int):
+    """The batch-size menu for n examples: the full batch (value 0), halves and thirds, so an
+    epoch is 1, 2 or 3 steps and a retrain stays cheap."""
+    return [("full batch", 0)] + [(f"{-(-n // k)} ({k} steps/epoch)", -(-n // k)) for k in (2, 3)]
 
 
 def fit(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch_size=None, epochs=150,
@@ -115,16 +118,18 @@ def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch
     """Sliders for lr, depth, width, activation, batch size and epochs; every change trains a
     fresh network (same seed) on (X, y) and redraws loss and regions in place.
 
-    Keep X small (a few hundred points) and epochs x steps per epoch in the hundreds: a change
-    then costs a fraction of a second. ``.controls`` (dict) and ``.figure`` are attached to the
-    returned widget, ``.last_seconds`` holds the time of the last retrain.
+    Keep X small (a few hundred points): with at most 3 hidden layers of 32 units, 200 epochs
+    and 3 batches per epoch (at most 600 steps) a change costs a fraction of a second.
+    ``batch_size`` must be None or one of ``batch_choices(len(X))``. ``.controls`` (dict) and
+    ``.figure`` are attached to the returned widget, ``.last_seconds`` holds the time of the
+    last retrain.
     """
     controls = {
         "lr": log_slider("lr", lr, -3, 0, step=0.1),
-        "depth": int_slider("hidden layers", depth, 1, 4),
-        "width": int_slider("width", width, 2, 64),
+        "depth": int_slider("hidden layers", depth, 1, 3),
+        "width": int_slider("width", width, 2, 32),
         "activation": dropdown("activation", list(bp.ACTIVATIONS), activation),
-        "batch_size": dropdown("batch size", BATCH_CHOICES, batch_size or 0),
+        "batch_size": dropdown("batch size", batch_choices(len(X)), batch_size or 0),
         "epochs": int_slider("epochs", epochs, 10, 200, step=10),
     }
     model, history = fit(X, y, lr, depth, width, activation, batch_size, epochs, seed)
