@@ -53,6 +53,16 @@ def test_draw_pass_forward_hides_unknown_values():
     assert "?" not in _texts(fig)
 
 
+def test_value_used_twice_gets_two_arcs():
+    a, b = g.Value(3.0, "a"), g.Value(-1.0, "b")
+    f = a * a + a * b
+    fig = gplots.draw_graph(f)
+    arcs = [t.arrow_patch.get_connectionstyle() for t in fig.axes[0].texts
+            if getattr(t, "arrow_patch", None) is not None]
+    assert len(arcs) == 6                  # a->a·a twice, a->a·b, b->a·b, two into +
+    assert sorted(arc.rad for arc in arcs)[-1] == 0.35      # the second a->a·a edge is an arc
+
+
 def test_pass_state_and_descriptions():
     n = g.neuron()
     assert gplots.pass_state(n["L"], 3) == (3, 0)
@@ -70,11 +80,25 @@ def test_pass_state_and_descriptions():
 def test_sensitivity_and_fd_errors():
     fig = gplots.sensitivity(np.sin, np.cos(0.3), 0.3)
     _labelled(fig)
+    assert fig.axes[0].get_xlabel() == "weight w"
     assert len(fig.axes[0].get_legend().get_texts()) == 3
     errs = g.finite_difference_errors(np.sin, np.cos(0.3), 0.3, np.logspace(-12, 0, 13))
     fig = gplots.finite_difference_errors(errs)
     _labelled(fig)
     assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_legend() is not None
+
+
+def test_check_errors_bars():
+    from backprop_lib.exercises import backprop as bpx
+    good = bpx.check_backward(bpx.dense_backward_reference, bpx.sigmoid_backward_reference)
+    bad = bpx.check_backward(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ),
+                             bpx.sigmoid_backward_reference)
+    fig = gplots.check_errors({"correct": good.errors, "bias not summed": bad.errors})
+    _labelled(fig)
+    ax = fig.axes[0]
+    assert ax.get_legend() is not None and ax.get_yscale() == "log"
+    heights = [p.get_height() for bars in ax.containers for p in bars]
+    assert len(heights) == 10 and max(heights) == 10.0 and min(heights) < 1e-7
 
 
 def test_pass_explorer_updates_the_figure():

@@ -93,16 +93,21 @@ def _losses(path: Path):
     return np.maximum(path.losses, LOSS_FLOOR)
 
 
+def _first_color(surface: Surface) -> int:
+    return 0 if surface.dim == 1 else 1          # no blue paths on the blue-green contours
+
+
 def path_on_surface(surface: Surface, paths, ax=None, caption: str | None = None):
     """The surface (curve in 1-D, contours in 2-D) with one descent path or a dict
     {label: Path} drawn on it, points joined in order. Returns the figure."""
     fig, ax = _axes(ax)
+    c0 = _first_color(surface)
     paths = paths if isinstance(paths, dict) else {f"lr = {paths.lr:.3g}": paths}
     draw = draw_surface_1d if surface.dim == 1 else draw_surface_2d
     draw(surface, ax)
     for i, (label, path) in enumerate(paths.items()):
         x, y = _path_xy(path)
-        ax.plot(x, y, marker="o", ms=3.5, lw=1.3, color=color(i if surface.dim == 1 else i + 1),
+        ax.plot(x, y, marker="o", ms=3.5, lw=1.3, color=color(i + c0),
                 ls=linestyle(i), label=label)
         ax.plot(x[:1], y[:1], "o", color="black", ms=6)
     if surface.dim == 1:
@@ -114,11 +119,12 @@ def path_on_surface(surface: Surface, paths, ax=None, caption: str | None = None
     return fig
 
 
-def loss_curves(paths: dict, ax=None, caption: str | None = None):
+def loss_curves(paths: dict, ax=None, caption: str | None = None, first_color: int = 0):
     """Loss per step of each path in {label: Path}, log y axis. Returns the figure."""
     fig, ax = _axes(ax)
     for i, (label, path) in enumerate(paths.items()):
-        ax.semilogy(np.arange(len(path.losses)), _losses(path), color=color(i), ls=linestyle(i),
+        ax.semilogy(np.arange(len(path.losses)), _losses(path), color=color(i + first_color),
+                    ls=linestyle(i),
                     lw=1.8, label=label + (" (diverged)" if path.diverged else ""))
     ax.set_xlabel("step")
     ax.set_ylabel("loss (log scale)")
@@ -132,7 +138,7 @@ def compare_paths(surface: Surface, paths: dict, caption: str | None = None):
     """Two panels: the paths on the surface, and their losses per step (log axis)."""
     fig, (ax0, ax1) = new_figure(ncols=2, width=5.2, height=4.2)
     path_on_surface(surface, paths, ax=ax0)
-    loss_curves(paths, ax=ax1)
+    loss_curves(paths, ax=ax1, first_color=_first_color(surface))    # same colours as the paths
     ax1.set_title("loss per step", fontsize=10)
     if caption:
         add_caption(fig, caption)

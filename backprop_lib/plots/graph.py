@@ -95,14 +95,18 @@ def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: in
     done_edges = {(id(n), id(i)) for n in processed for i in n.inputs}
 
     for v in topological_order(root):                 # edges first, under the boxes
+        seen: dict = {}
         for inp, local in zip(v.inputs, v.local_grads):
             (x0, y0), (x1, y1) = pos[inp], pos[v]
+            k = seen[id(inp)] = seen.get(id(inp), -1) + 1     # a value used twice: two arcs
             is_active = v is active
             ax.annotate("", xy=(x1 - 0.55, y1), xytext=(x0 + 0.55, y0),
                         arrowprops=dict(arrowstyle="-|>", lw=2.2 if is_active else 1.0,
+                                        connectionstyle=f"arc3,rad={0.35 * k}",
                                         color=ACTIVE_COLOR if is_active else "0.45"))
             if (id(v), id(inp)) in done_edges:
-                ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, f"∂{v.name}/∂{inp.name}={local:.3g}",
+                ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12 - 0.45 * k,
+                        f"∂{v.name}/∂{inp.name}={local:.3g}",
                         ha="center", va="bottom", fontsize=7.5, color=GRAD_COLOR,
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     for v, (x, y) in pos.items():
@@ -150,8 +154,9 @@ def draw_pass(root: Value, step: int, ax=None, caption: str | None = None):
     return draw_graph(root, forward_steps=f, backward_steps=b, ax=ax, caption=caption)
 
 
-def sensitivity(f, dfdx: float, x0: float, h: float = 0.5, ax=None, xlabel: str = "w",
-                ylabel: str = "L", caption: str | None = None):
+def sensitivity(f, dfdx: float, x0: float, h: float = 0.5, ax=None, x_name: str = "w",
+                y_name: str = "L", xlabel: str | None = None, ylabel: str | None = None,
+                caption: str | None = None):
     """A function near ``x0``, its tangent (slope dfdx: the derivative) and the secant through
     x0 ± h (the centred finite difference). Returns the figure."""
     if ax is None:
@@ -163,18 +168,18 @@ def sensitivity(f, dfdx: float, x0: float, h: float = 0.5, ax=None, xlabel: str 
     ys = np.array([f(x) for x in xs])
     y0 = f(x0)
     slope_fd = (f(x0 + h) - f(x0 - h)) / (2 * h)
-    ax.plot(xs, ys, color=PALETTE[0], lw=2, label=f"{ylabel}({xlabel})")
+    ax.plot(xs, ys, color=PALETTE[0], lw=2, label=f"{y_name}({x_name})")
     ax.plot(xs, y0 + dfdx * (xs - x0), color=PALETTE[3], ls="--",
-            label=f"tangent, slope d{ylabel}/d{xlabel} = {dfdx:.4g}")
+            label=f"tangent, slope d{y_name}/d{x_name} = {dfdx:.4g}")
     ax.plot([x0 - h, x0 + h], [f(x0 - h), f(x0 + h)], "o-", color=PALETTE[2], ms=5,
             label=f"finite difference, h={h:g}: {slope_fd:.4g}")
     ax.plot([x0], [y0], "o", color="black", ms=6)
     pad = 0.15 * (ys.max() - ys.min() + 1e-12)
     ax.set_ylim(ys.min() - pad, ys.max() + pad)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel or f"weight {x_name}")
+    ax.set_ylabel(ylabel or f"loss {y_name}")
     ax.legend(fontsize=8, loc="best")
-    ax.set_title(f"sensitivity of {ylabel} to {xlabel} at {xlabel} = {x0:.3g}", fontsize=10)
+    ax.set_title(f"sensitivity of {y_name} to {x_name} at {x_name} = {x0:.3g}", fontsize=10)
     if caption:
         add_caption(fig, caption)
     return fig
@@ -202,5 +207,38 @@ def finite_difference_errors(errors: dict, ax=None, caption: str | None = None):
     return fig
 
 
-__all__ = ["draw_graph", "draw_pass", "describe_step", "pass_state", "total_steps",
+def check_errors(checks: dict, ax=None, caption: str | None = None):
+    """Relative error of each parameter (bars, log axis) for several gradient checks
+    {label: {parameter: error}} (a ``GradientCheck`` or a report's ``errors``), over the grade
+    bands: good below 1e-7, WRONG above 1e-2. A wrong shape is drawn as a bar to the top."""
+    if ax is None:
+        fig, ax = new_figure(width=7.5, height=3.8)
+    else:
+        fig = ax.figure
+    names = list(dict.fromkeys(k for c in checks.values() for k in c))
+    width = 0.8 / max(len(checks), 1)
+    top = 10.0
+    for i, (label, errs) in enumerate(checks.items()):
+        xs = np.arange(len(names)) + (i - (len(checks) - 1) / 2) * width
+        vals = [min(max(errs.get(n, np.nan), 1e-16), top) if np.isfinite(errs.get(n, np.nan))
+                else top for n in names]
+        ax.bar(xs, vals, width=width, color=PALETTE[i % len(PALETTE)], label=label)
+    for lo, hi, name, shade in ((1e-16, 1e-7, "good", PALETTE[2]), (1e-7, 1e-2, "look closer",
+                                                                     PALETTE[6]),
+                                (1e-2, top, "WRONG", PALETTE[3])):
+        ax.axhspan(lo, hi, color=shade, alpha=0.12, lw=0)
+        ax.text(len(names) - 0.45, np.sqrt(lo * hi), name, fontsize=8, va="center")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-13, top)
+    ax.set_xticks(np.arange(len(names)), names)
+    ax.set_xlim(-0.6, len(names) + 0.2)
+    ax.set_xlabel("parameter (gradient checked)")
+    ax.set_ylabel("relative error (log scale)")
+    ax.legend(fontsize=8, loc="upper left")
+    if caption:
+        add_caption(fig, caption)
+    return fig
+
+
+__all__ = ["check_errors", "draw_graph", "draw_pass", "describe_step", "pass_state", "total_steps",
            "sensitivity", "finite_difference_errors"]
