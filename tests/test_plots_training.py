@@ -147,3 +147,16 @@ def test_same_seed_same_history(spiral):
     _, h1 = wtraining.fit(X, y, epochs=10, seed=4)
     _, h2 = wtraining.fit(X, y, epochs=10, seed=4)
     np.testing.assert_array_equal(h1.loss, h2.loss)
+
+
+def test_live_training_skips_frames_nobody_sees():
+    class Canvas:
+        syncing_data_url = True            # ipympl before a browser has connected
+
+    class Live:
+        interactive = True
+        fig = type("Fig", (), {"canvas": Canvas()})()
+
+    assert not wtraining._watched(Live())
+    Canvas.syncing_data_url = False         # a browser is showing the figure
+    assert wtraining._watched(Live())
