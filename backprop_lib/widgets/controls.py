@@ -43,9 +43,10 @@ def panel(controls, figure_widget=None, title: str | None = None) -> W.VBox:
     return W.VBox(rows)
 
 
-def _ipympl_active() -> bool:
-    import matplotlib
-    return "ipympl" in matplotlib.get_backend()
+def _is_ipympl(fig) -> bool:
+    """True when the figure's canvas is ipympl's widget (``%matplotlib widget``, which matplotlib
+    reports as the backend "widget", not "ipympl")."""
+    return type(fig.canvas).__module__.startswith("ipympl")
 
 
 class LiveFigure:
@@ -62,7 +63,7 @@ class LiveFigure:
         import matplotlib.pyplot as plt
 
         self.fig = fig
-        self.interactive = _ipympl_active()
+        self.interactive = _is_ipympl(fig)
         if self.interactive:
             fig.canvas.header_visible = False
             fig.canvas.toolbar_visible = False

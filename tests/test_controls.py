@@ -1,0 +1,40 @@
+"""The shared controls: they report on release, and LiveFigure picks the right way to redraw."""
+
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as W  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from backprop_lib.widgets import controls  # noqa: E402
+
+
+def test_controls_report_only_when_released():
+    for control in [controls.slider("w", 0.5, -1, 1), controls.int_slider("depth", 3, 1, 20),
+                    controls.log_slider("lr", 0.1, -3, 1)]:
+        assert control.continuous_update is False
+    assert controls.log_slider("lr", 0.1, -3, 1).max == 1
+    assert controls.dropdown("activation", ["tanh", "relu"]).value == "tanh"
+    box = controls.panel([controls.slider("w", 0, -1, 1)], W.Output(), title="t")
+    assert isinstance(box, W.VBox) and len(box.children) == 3
+
+
+def test_inline_backend_refreshes_through_an_output_widget():
+    fig, ax = plt.subplots()
+    live = controls.LiveFigure(fig)
+    assert not live.interactive and isinstance(live.widget, W.Output)
+    live.refresh()
+
+
+def test_ipympl_canvas_is_used_in_place():
+    # matplotlib names the ipympl backend "widget": the canvas, not the name, tells
+    code = ("import matplotlib; matplotlib.use('module://ipympl.backend_nbagg'); "
+            "import matplotlib.pyplot as plt; from backprop_lib.widgets.controls import LiveFigure;"
+            "fig = plt.figure(); live = LiveFigure(fig); "
+            "print(live.interactive, type(live.widget).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "Canvas"]
