@@ -1,12 +1,12 @@
 """Controls for the remedies (notebooks 08 and 09).
 
 - ``init_explorer``: depth, activation and init; ONE forward and backward pass of a fresh network
-  (width 32, 256 points): a few milliseconds, the redraw costs more.
+  (width 32, 256 points): about 5 ms with the redraw (measured).
 - ``norm_explorer``: depth, activation, init and the normalization; the per-layer error at init
-  and a short training run (80 steps at batch 64) with and without normalization: about
-  0.3-0.5 s per change on one core, most of it the BatchNorm run.
+  and a short training run (52 steps at batch 64) with and without normalization: about
+  0.1-0.25 s of CPU per change (measured), most of it the BatchNorm run.
 - ``clipping_explorer``: the learning rate, the weight gain and the clipping threshold; two
-  short runs (100 steps, 10 hidden ReLU layers) without and with clipping: about 0.2 s.
+  short runs (105 steps, 10 hidden ReLU layers) without and with clipping: about 0.1 s of CPU.
 
 Each returns a VBox with ``.controls`` (name -> widget), ``.figure`` (the matplotlib figure,
 updated in place) and ``.last_seconds`` (how long the last update took) attached.
@@ -71,7 +71,7 @@ NORM_LABELS = ("without normalization", "with normalization")
 
 
 def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
-              norm: str = "batch", steps: int = 80, batch_size: int = 64, lr: float = 0.1):
+              norm: str = "batch", steps: int = 50, batch_size: int = 64, lr: float = 0.1):
     """Profiles at init and short training histories of the same deep network without and with
     ``norm``: two dicts label -> profile and label -> History (labels ``NORM_LABELS``)."""
     profiles, histories = {}, {}
@@ -86,7 +86,7 @@ def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standar
 
 
 def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
-                  norm: str = "batch", max_depth: int = 16):
+                  norm: str = "batch", max_depth: int = 12):
     """Depth, activation, init and normalization over ``plots.remedies.plot_norm_comparison``."""
     controls = {
         "depth": int_slider("hidden layers", depth, 2, max_depth),
