@@ -69,15 +69,17 @@ class History:
         return len(self.train_loss)
 
     def summary(self) -> str:
-        if not self.train_loss:
-            return "no epoch finished"
-        parts = [f"{self.epochs} epochs, {self.steps} steps", f"loss {self.train_loss[-1]:.4f}"]
+        parts = [f"{self.epochs} epochs, {self.steps} steps"]
+        if self.train_loss:
+            parts.append(f"loss {self.train_loss[-1]:.4f}")
         if self.train_accuracy:
             parts.append(f"train accuracy {self.train_accuracy[-1]:.1%}")
         if self.val_accuracy:
             parts.append(f"validation accuracy {self.val_accuracy[-1]:.1%}")
         if self.diverged:
             parts.append(f"DIVERGED at step {self.diverged_at}")
+        if self.stopped_early:
+            parts.append("stopped early by the callback")
         return ", ".join(parts)
 
 

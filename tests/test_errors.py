@@ -152,6 +152,15 @@ def test_divergence_stops_cleanly_with_a_warning():
     assert history.diverged_at is not None and history.steps == history.diverged_at
     assert np.all(np.isfinite(history.loss))
     assert all(np.all(np.isfinite(p.value)) for p in model.parameters())
+    assert f"DIVERGED at step {history.diverged_at}" in history.summary()
+
+
+def test_divergence_in_the_first_epoch_is_reported():
+    X, y = bp.datasets.moons(64, seed=0)
+    with pytest.warns(RuntimeWarning, match="step 0 "):         # outputs 1e160: loss 1e320 = inf
+        h = bp.train(bp.mlp([2, 1], seed=0), X * 1e160, y.astype(float), loss=bp.mse,
+                     optimizer=bp.SGD(1.0), epochs=1, batch_size=32)
+    assert h.diverged and h.summary() == "0 epochs, 0 steps, DIVERGED at step 0"
 
 
 def test_no_warning_when_training_is_fine():
