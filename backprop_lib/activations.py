@@ -77,9 +77,8 @@ class ReLU(Activation):
     """Y = max(0, Z); f'(Z) = 1 where Z > 0, else 0 (a unit that is never positive is dead)."""
 
     def forward(self, Z):
-        positive = Z > 0
-        self.cache = positive                # f' is just where Z was positive
-        return Z * positive
+        self.cache = Z > 0                   # f' is just where Z was positive
+        return np.maximum(Z, 0.0)
 
     def local_grad(self):
         return self._read_cache().astype(np.float64)
