@@ -68,7 +68,7 @@ def test_dense_checker_messages():
     assert B.check_dense_backward(B.dense_backward_reference).ok
     ans = B.check_dense_backward(_dense_with(db=lambda dZ, X, W: dZ.mean(axis=0)))
     assert not ans.ok and "averaged instead of summed" in ans.message
-    assert ans.value is B.dense_backward_reference
+    assert ans.use is B.dense_backward_reference
     ans = B.check_dense_backward(_dense_with(dW=lambda dZ, X, W: 2 * X.T @ dZ))
     assert "factor 2" in ans.message
     ans = B.check_dense_backward(lambda dZ, X, W: (1, 2))
@@ -86,7 +86,7 @@ def test_activation_checker(kind):
     ans = B.check_activation_backward(lambda dY, Z, Y: ref(dY, Z, Y) / dY, kind)
     assert "upstream gradient" in ans.message
     ans = B.check_activation_backward(stub, kind)
-    assert "not attempted yet" in ans.message and ans.value is ref
+    assert "not attempted yet" in ans.message and ans.use is ref
     zy = (lambda dY, Z, Y: dY * Z * (1 - Z)) if kind == "sigmoid" else (
         lambda dY, Z, Y: dY * (1 - Z * Z))
     assert "used Z instead of Y" in B.check_activation_backward(zy, kind).message

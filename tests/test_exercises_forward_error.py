@@ -28,7 +28,7 @@ def test_dense_forward_right_answer_passes_and_is_kept():
     def mine(X, W, b):
         return X @ W + b
     result = F.check_dense_forward(mine)
-    assert result.ok and "correct" in result.message and result.solution is mine
+    assert result.ok and "correct" in result.message and result.use is mine
 
 
 def test_dense_forward_stub_falls_back_to_the_reference():
@@ -36,7 +36,7 @@ def test_dense_forward_stub_falls_back_to_the_reference():
     assert not result.ok and not result.attempted
     assert "not attempted yet" in result.message and "reference" in result.message
     X, W, b = np.ones((2, 3)), np.ones((3, 4)), np.arange(4.0)
-    assert np.allclose(result.solution(X, W, b), X @ W + b)
+    assert np.allclose(result.use(X, W, b), X @ W + b)
 
 
 @pytest.mark.parametrize("wrong,words", [
@@ -53,7 +53,7 @@ def test_dense_forward_mistakes_are_named(wrong, words):
     result = F.check_dense_forward(wrong)
     assert not result.ok and result.attempted
     assert words in result.message
-    assert result.solution is F.dense_forward_reference
+    assert result.use is F.dense_forward_reference
 
 
 def test_dense_forward_transposed_W_is_named_on_the_square_case():
@@ -120,7 +120,7 @@ def test_two_layer_forward_right_answer_passes_and_matches_a_sequential():
 def test_two_layer_forward_stub():
     result = F.check_two_layer_forward(stub)
     assert "not attempted yet" in result.message
-    assert result.solution is F.two_layer_forward_reference
+    assert result.use is F.two_layer_forward_reference
 
 
 def _sig(z):
@@ -157,14 +157,14 @@ def right_mse(pred, target):
 
 def test_mse_right_answer_passes():
     result = E.check_mse(right_mse)
-    assert result.ok and result.solution is right_mse
+    assert result.ok and result.use is right_mse
 
 
 def test_mse_stub_falls_back():
     result = E.check_mse(stub)
     assert not result.attempted and "not attempted yet" in result.message
     pred, target = np.ones((2, 2)), np.zeros((2, 2))
-    assert result.solution(pred, target)[0] == bp.mse(pred, target)[0]
+    assert result.use(pred, target)[0] == bp.mse(pred, target)[0]
 
 
 @pytest.mark.parametrize("grad,words", [
@@ -220,7 +220,7 @@ def test_softmax_grad_right_answer_passes_and_matches_finite_differences():
 def test_softmax_grad_stub_falls_back():
     result = E.check_softmax_ce_grad(stub)
     assert "not attempted yet" in result.message
-    assert result.solution is E.softmax_ce_grad_reference
+    assert result.use is E.softmax_ce_grad_reference
 
 
 @pytest.mark.parametrize("wrong,words", [

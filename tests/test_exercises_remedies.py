@@ -40,7 +40,7 @@ def test_layer_factor_right():
 def test_layer_factor_mistakes(wrong, words):
     answer = ex.check_layer_factor(wrong)
     assert not answer.ok and words in answer.message
-    assert answer.value is ex.layer_factor_reference
+    assert answer.use is ex.layer_factor_reference
 
 
 def test_layer_factor_crash_is_reported():

@@ -25,7 +25,8 @@ from ..gradcheck import GOOD, SUSPICIOUS, grade, numerical_gradient, relative_er
 from ..layers import Dense, Layer
 from ..losses import mse
 from ..network import Sequential
-from .chain_rule import NOT_ATTEMPTED, Answer, explain, is_stub
+from .chain_rule import is_stub
+from .feedback import NOT_ATTEMPTED, Answer, Verdict, explain, not_attempted
 
 
 # ---------------------------------------------------------------- the reference answers
@@ -112,12 +113,12 @@ def diagnose_dense(fn) -> dict:
         raise
     except Exception as err:
         msg = f"dense_backward raised {type(err).__name__}: {err}"
-        return {k: Answer(False, msg) for k in ("dX", "dW", "db")}
+        return {k: Verdict(False, msg) for k in ("dX", "dW", "db")}
     try:
         dX, dW, db = out
     except (TypeError, ValueError) as err:
         msg = f"dense_backward must return the three arrays (dX, dW, db): {err}"
-        return {k: Answer(False, msg) for k in ("dX", "dW", "db")}
+        return {k: Verdict(False, msg) for k in ("dX", "dW", "db")}
     ref = dict(zip(("dX", "dW", "db"), dense_backward_reference(dZ, X, W)))
     wrong = dense_mistakes(dZ, X, W)
     got = {"dX": dX, "dW": dW, "db": db}
@@ -136,7 +137,7 @@ def diagnose_activation(fn, kind: str = "sigmoid"):
     except NotImplementedError:
         raise
     except Exception as err:
-        return Answer(False, f"{kind}_backward raised {type(err).__name__}: {err}")
+        return Verdict(False, f"{kind}_backward raised {type(err).__name__}: {err}")
     return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind))
 
 
@@ -308,12 +309,11 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
 def check_dense_backward(fn) -> Answer:
     """Exercise: ``fn(dZ, X, W) -> (dX, dW, db)``; each output checked, mistakes named."""
     if is_stub(fn, *_case()):
-        return Answer(False, f"dense_backward: {NOT_ATTEMPTED}", value=dense_backward_reference,
-                      attempted=False)
+        return not_attempted("dense_backward", dense_backward_reference)
     verdicts = diagnose_dense(fn)
     ok = all(v.ok for v in verdicts.values())
     text = "\n".join(v.message for v in verdicts.values())
-    return Answer(ok, text, value=fn if ok else dense_backward_reference)
+    return Answer(ok, text, use=fn if ok else dense_backward_reference)
 
 
 def check_activation_backward(fn, kind: str = "sigmoid") -> Answer:
@@ -321,9 +321,9 @@ def check_activation_backward(fn, kind: str = "sigmoid") -> Answer:
     ref = sigmoid_backward_reference if kind == "sigmoid" else tanh_backward_reference
     Z = np.array([[0.5, -1.0]])
     if is_stub(fn, np.ones_like(Z), Z, np.tanh(Z)):
-        return Answer(False, f"{kind}_backward: {NOT_ATTEMPTED}", value=ref, attempted=False)
+        return not_attempted(f"{kind}_backward", ref)
     v = diagnose_activation(fn, kind)
-    return Answer(v.ok, v.message, value=fn if v.ok else ref)
+    return Answer(v.ok, v.message, use=fn if v.ok else ref)
 
 
 __all__ = ["dense_backward_reference", "sigmoid_backward_reference", "tanh_backward_reference",

@@ -1,50 +1,18 @@
 """Checkers for notebook 03 (the chain rule): a local derivative and a node's gradient by hand.
 
 Each ``check_*`` runs the learner's function on a few cases, compares it with the reference and
-with the typical mistakes (each written out as code below), and returns an ``Answer`` whose
-message names the mistake. A function that still raises NotImplementedError is replaced by the
-reference, and the message says so, so the notebook runs top to bottom.
+with the typical mistakes (each written out as code below), and returns an ``Answer`` (see
+``feedback``) whose message names the mistake. A function that still raises NotImplementedError
+is replaced by the reference, and the message says so, so the notebook runs top to bottom.
 
 Engine floor: numpy only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .feedback import Verdict, attempt, diagnose
-
-NOT_ATTEMPTED = "not attempted yet, using the reference solution"
-
-
-@dataclass
-class Answer(Verdict):
-    """A verdict plus the value to carry on with: the learner's when right, else the reference."""
-
-    value: object = None
-    attempted: bool = True
-
-
-def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
-    try:
-        a = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    b = np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
-def explain(name: str, got, expected, mistakes: dict | None = None) -> Verdict:
-    """Like ``feedback.diagnose``, but first compares ``got`` with each known wrong answer in
-    ``mistakes`` {message: wrong_value}, and names that mistake when one matches."""
-    if got is not None and _close(got, expected):
-        return Verdict(True, f"{name}: correct ✓")
-    for message, wrong in (mistakes or {}).items():
-        if got is not None and _close(got, wrong) and not _close(wrong, expected):
-            return Verdict(False, f"{name}: {message}")
-    return diagnose(name, got, expected)
+from .feedback import Answer, attempt, explain, not_attempted
 
 
 def is_stub(fn, *args) -> bool:
@@ -62,19 +30,19 @@ def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:
     ``reference(*case)`` gives the right answer, ``mistakes_for(*case)`` the dict of wrong ones.
     """
     if is_stub(fn, *cases[0]):
-        return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=reference, attempted=False)
+        return not_attempted(name, reference)
     for case in cases:
         try:
             got = fn(*case)
         except Exception as err:                    # the learner's code: say what it raised
-            return Answer(False, f"{name}: raised {type(err).__name__}: {err}", value=reference)
+            return Answer(False, f"{name}: raised {type(err).__name__}: {err}", use=reference)
         verdict = explain(name, got, reference(*case), mistakes_for(*case) if mistakes_for
                           else None)
         if not verdict.ok:
             args = ", ".join(f"{a:.3g}" if np.ndim(a) == 0 else f"array{np.shape(a)}"
                              for a in case)
-            return Answer(False, f"{verdict.message}  [for the inputs ({args})]", value=reference)
-    return Answer(True, f"{name}: correct ✓ ({len(cases)} cases)", value=fn)
+            return Answer(False, f"{verdict.message}  [for the inputs ({args})]", use=reference)
+    return Answer(True, f"{name}: correct ✓ ({len(cases)} cases)", use=fn)
 
 
 # ---------------------------------------------------------------- exercise 1: sigmoid'(z)
@@ -186,22 +154,21 @@ def _local_mistakes(op, a, b=0.0):
 def check_local_derivative(fn) -> Answer:
     """Exercise: ``fn(op, a, b)`` returns d(op(a, b))/da for each operation of the graph."""
     if is_stub(fn, *LOCAL_CASES[0]):
-        return Answer(False, f"local_derivative: {NOT_ATTEMPTED}",
-                      value=local_derivative_reference, attempted=False)
+        return not_attempted("local_derivative", local_derivative_reference)
     for case in LOCAL_CASES:
         try:
             got = fn(*case)
         except Exception as err:
             return Answer(False, f"local_derivative{case[:1]}: raised {type(err).__name__}: "
-                                 f"{err}", value=local_derivative_reference)
+                                 f"{err}", use=local_derivative_reference)
         verdict = explain(f"local derivative of {case[0]!r} at a={case[1]:g}", got,
                           local_derivative_reference(*case), _local_mistakes(*case))
         if not verdict.ok:
-            return Answer(False, verdict.message, value=local_derivative_reference)
+            return Answer(False, verdict.message, use=local_derivative_reference)
     return Answer(True, f"local_derivative: correct ✓ (all {len(LOCAL_CASES)} operations)",
-                  value=fn)
+                  use=fn)
 
 
-__all__ = ["Answer", "explain", "is_stub", "run_cases", "NOT_ATTEMPTED", "check_sigmoid_derivative",
-           "check_neuron_gradients", "check_local_derivative", "sigmoid_derivative_reference",
-           "neuron_gradients_reference", "local_derivative_reference"]
+__all__ = ["is_stub", "run_cases", "check_sigmoid_derivative", "check_neuron_gradients",
+           "check_local_derivative", "sigmoid_derivative_reference", "neuron_gradients_reference",
+           "local_derivative_reference"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .chain_rule import NOT_ATTEMPTED, Answer, explain, is_stub, run_cases
+from .chain_rule import is_stub, run_cases
+from .feedback import Answer, explain, not_attempted
 
 
 # ---------------------------------------------------------------- exercise 1: one step
@@ -87,16 +88,15 @@ def check_momentum_step(fn) -> Answer:
     """Exercise: ``fn(w, v, grad, lr, mu)`` returns (new w, new v)."""
     case = MOMENTUM_CASES[0]
     if is_stub(fn, *case):
-        return Answer(False, f"momentum_step: {NOT_ATTEMPTED}", value=momentum_step_reference,
-                      attempted=False)
+        return not_attempted("momentum_step", momentum_step_reference)
     try:
         got = fn(*case)
     except Exception as err:
         return Answer(False, f"momentum_step raised {type(err).__name__}: {err}",
-                      value=momentum_step_reference)
+                      use=momentum_step_reference)
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
         return Answer(False, f"momentum_step must return the pair (w, v), got "
-                             f"{type(got).__name__}", value=momentum_step_reference)
+                             f"{type(got).__name__}", use=momentum_step_reference)
     w_new, v_new = got
     ref = np.stack(momentum_step_reference(*case))
     wrong = {k: np.stack(v) for k, v in _momentum_mistakes(*case).items()}
@@ -104,10 +104,9 @@ def check_momentum_step(fn) -> Answer:
         got_arr = np.stack([np.asarray(w_new, float), np.asarray(v_new, float)])
     except ValueError as err:
         return Answer(False, f"momentum_step: w and v must have the shape of w: {err}",
-                      value=momentum_step_reference)
+                      use=momentum_step_reference)
     verdict = explain("momentum_step (w, v)", got_arr, ref, wrong)
-    return Answer(verdict.ok, verdict.message,
-                  value=fn if verdict.ok else momentum_step_reference)
+    return Answer(verdict.ok, verdict.message, use=fn if verdict.ok else momentum_step_reference)
 
 
 __all__ = ["check_gd_step", "check_max_stable_lr", "check_momentum_step", "gd_step_reference",

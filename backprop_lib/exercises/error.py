@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..losses import mse, softmax_cross_entropy
-from .feedback import diagnose
-from .forward import NOT_ATTEMPTED, Checked, _call, _result
+from .feedback import STUB, Answer, diagnose, fall_back, not_attempted
+from .forward import _call
 
 
 def mse_reference(pred, target):
@@ -79,40 +79,40 @@ def _mse_loss_hint(got, pred, target):
     return None
 
 
-def check_mse(fn) -> Checked:
+def check_mse(fn) -> Answer:
     """Check fn(pred, target) -> (loss, dL/dpred) against ``bp.mse`` on (4, 1) and (5, 3)."""
     title = "mse"
     for pred, target in _mse_cases():
         got, problem = _call(fn, pred.copy(), target.copy())
-        if problem == "not attempted yet":
-            return Checked(False, f"{title}: {NOT_ATTEMPTED}", mse_reference, False)
+        if problem == STUB:
+            return not_attempted(title, mse_reference)
         where = f"with pred {pred.shape}"
         if problem is not None:
-            return _result(f"{where} your function {problem}", False, fn, mse_reference, title)
+            return fall_back(mse_reference, f"{where} your function {problem}", title)
         if not (isinstance(got, tuple) and len(got) == 2):
-            return _result(f"{where}: return two things, (loss, gradient); got "
-                           f"{type(got).__name__}", False, fn, mse_reference, title)
+            return fall_back(mse_reference, f"{where}: return two things, (loss, gradient); got "
+                                            f"{type(got).__name__}", title)
         loss, grad = got
         exp_loss, exp_grad = mse(pred, target)
         try:
             loss = float(loss)
         except (TypeError, ValueError):
-            return _result(f"{where}: the loss must be one number (a mean), got shape "
-                           f"{np.shape(loss)}", False, fn, mse_reference, title)
+            return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
+                                            f"got shape {np.shape(loss)}", title)
         if not np.isclose(loss, exp_loss, rtol=1e-6):
             hint = _mse_loss_hint(loss, pred, target)
-            return _result(f"{where}: loss {loss:.6g}, expected {exp_loss:.6g}"
-                           + (f": {hint}" if hint else ""), False, fn, mse_reference, title)
+            return fall_back(mse_reference, f"{where}: loss {loss:.6g}, expected {exp_loss:.6g}"
+                                            + (f": {hint}" if hint else ""), title)
         c = _factor(grad, exp_grad)
         if c is not None and not np.isclose(c, 1.0):
             hint = _mse_grad_hint(c, *pred.shape)
             if hint:
-                return _result(f"{where}: the loss is right but the gradient is not: {hint}",
-                               False, fn, mse_reference, title)
+                return fall_back(mse_reference, f"{where}: the loss is right but the gradient "
+                                                f"is not: {hint}", title)
         verdict = diagnose(f"gradient {where}", grad, exp_grad)
         if not verdict:
-            return _result(verdict, False, fn, mse_reference, title)
-    return _result("", True, fn, mse_reference, title)
+            return fall_back(mse_reference, verdict, title)
+    return Answer(True, f"{title}: correct ✓", fn)
 
 
 def _softmax_cases():
@@ -122,19 +122,19 @@ def _softmax_cases():
             (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1]))]
 
 
-def check_softmax_ce_grad(fn) -> Checked:
+def check_softmax_ce_grad(fn) -> Answer:
     """Check fn(logits, labels) -> dL/dlogits = (softmax(logits) - onehot(labels)) / n, including
     logits of ±1000 that overflow a naive exp."""
     title = "softmax_ce_grad"
     ref = softmax_ce_grad_reference
     for logits, labels in _softmax_cases():
         got, problem = _call(fn, logits.copy(), labels.copy())
-        if problem == "not attempted yet":
-            return Checked(False, f"{title}: {NOT_ATTEMPTED}", ref, False)
+        if problem == STUB:
+            return not_attempted(title, ref)
         where = f"with logits {logits.shape}"
         big = np.abs(logits).max() > 100
         if problem is not None:
-            return _result(f"{where} your function {problem}", False, fn, ref, title)
+            return fall_back(ref, f"{where} your function {problem}", title)
         expected = ref(logits, labels)
         try:
             arr = np.asarray(got, dtype=float)
@@ -144,8 +144,7 @@ def check_softmax_ce_grad(fn) -> Checked:
             if not np.all(np.isfinite(arr)):
                 hint = (": exp overflowed on logits of size 1000; subtract each row's max first "
                         "(softmax(z - max z) = softmax(z))" if big else "")
-                return _result(f"{where}: your gradient contains NaN or inf{hint}", False, fn,
-                               ref, title)
+                return fall_back(ref, f"{where}: your gradient contains NaN or inf{hint}", title)
             n = logits.shape[0]
             onehot = np.eye(logits.shape[1])[labels]
             p = expected * n + onehot
@@ -157,8 +156,8 @@ def check_softmax_ce_grad(fn) -> Checked:
                       (p, "the one-hot and the 1/n are both missing"))
             for candidate, hint in checks:
                 if np.allclose(arr, candidate):
-                    return _result(f"{where}: {hint}", False, fn, ref, title)
+                    return fall_back(ref, f"{where}: {hint}", title)
         verdict = diagnose(f"gradient {where}", got, expected)
         if not verdict:
-            return _result(verdict, False, fn, ref, title)
-    return _result("", True, fn, ref, title)
+            return fall_back(ref, verdict, title)
+    return Answer(True, f"{title}: correct ✓", fn)

@@ -1,5 +1,10 @@
 """Feedback that points at the mistake: compare a learner's array with the expected one and say
 *how* it differs (shape, a missing transpose, the sign, a constant factor), not only that it does.
+
+Every checker of ``exercises`` returns an ``Answer``: ``ok``, a ``message`` that names the
+mistake, ``use`` (what the notebook goes on with: the learner's function or answer when it is
+right, the reference otherwise) and ``attempted`` (False while the learner's function still
+raises NotImplementedError). Shown in a notebook, an Answer is its message.
 """
 
 from __future__ import annotations
@@ -22,6 +27,47 @@ class Verdict:
 
     def _repr_pretty_(self, p, cycle):
         p.text(self.message)
+
+
+@dataclass(repr=False)
+class Answer(Verdict):
+    """A checker's result: a Verdict plus ``use``, what the notebook goes on with (the learner's
+    function or answer when right, the reference otherwise), and ``attempted``, False while the
+    learner's function still raises NotImplementedError. Shows as its message; ``bool(answer)``
+    is ``ok``."""
+
+    use: object = None
+    attempted: bool = True
+
+    def __repr__(self):
+        return self.message
+
+
+STUB = "not attempted yet"          # the reason ``attempt`` gives for an exercise left undone
+NOT_ATTEMPTED = f"{STUB}, using the reference solution"
+FALLBACK_NOTE = "(the notebook goes on with the reference solution until yours passes)"
+
+
+def not_attempted(title: str, reference) -> Answer:
+    """The Answer for an exercise left undone: say so, and go on with ``reference``."""
+    return Answer(False, f"{title}: {NOT_ATTEMPTED}", reference, attempted=False)
+
+
+def fall_back(reference, why, title: str) -> Answer:
+    """Not ok: say ``why`` (a text or a Verdict), and go on with ``reference``."""
+    if str(why) == STUB:
+        return not_attempted(title, reference)
+    return Answer(False, f"{title}: {why}\n{FALLBACK_NOTE}", reference)
+
+
+def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it."""
+    try:
+        a = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    b = np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
 def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
@@ -72,9 +118,38 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
                           f"{expected[worst]:.6g}")
 
 
+def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float = 1e-6,
+            atol: float = 1e-9) -> Verdict:
+    """Like ``diagnose``, but first compares ``got`` with each known wrong answer in
+    ``mistakes`` {message: wrong_value}, and names that mistake when one matches."""
+    if got is not None and close(got, expected, rtol, atol):
+        return Verdict(True, f"{name}: correct ✓")
+    for message, wrong in (mistakes or {}).items():
+        if got is not None and close(got, wrong, rtol, atol) and not close(wrong, expected, rtol,
+                                                                           atol):
+            return Verdict(False, f"{name}: {message}")
+    return diagnose(name, got, expected)
+
+
 def attempt(fn, *args):
-    """Call a learner's function; None (and the reason) when it is still a to-do."""
+    """Call a learner's function; None (and the reason, ``STUB``) when it is still a to-do."""
     try:
         return fn(*args), None
     except NotImplementedError:
-        return None, "not attempted yet"
+        return None, STUB
+
+
+def attempt_number(fn, args, kind, what: str, reference, title: str):
+    """Call the learner's ``fn(*args)`` for a number: (``kind(result)``, None), or (None, the
+    Answer that falls back to ``reference`` and says why: not attempted, None returned, or
+    not ``what`` was asked for, such as "an epoch number")."""
+    got, why = attempt(fn, *args)
+    if why:
+        return None, fall_back(reference, why, title)
+    if got is None:
+        return None, fall_back(reference, "your function returned None; did you forget "
+                                          "`return`?", title)
+    try:
+        return kind(got), None
+    except (TypeError, ValueError):
+        return None, fall_back(reference, f"expected {what}, got {got!r}", title)

@@ -4,9 +4,9 @@
 - ``check_shapes(answers)``: predict the shapes in a small network's forward pass.
 - ``check_two_layer_forward(fn)``: a 2-layer network, fn(X, W1, b1, W2, b2) -> outputs.
 
-Each checker returns a ``Checked``: ``ok``, a ``message`` that names the mistake, and
-``solution``, the function (or answer) to go on with: yours when it is right, the reference
-otherwise, so the notebook still runs top to bottom.
+Each checker returns an ``Answer`` (see ``feedback``): ``ok``, a ``message`` that names the
+mistake, and ``use``, the function (or answer) to go on with: yours when it is right, the
+reference otherwise, so the notebook still runs top to bottom.
 
 Also ``tiny_network``: the hand-set 2-2-1 network of the notebook, which solves XOR.
 Engine floor: numpy only.
@@ -14,45 +14,13 @@ Engine floor: numpy only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from ..activations import Sigmoid
 from ..layers import Dense
 from ..losses import sigmoid
 from ..network import Sequential
-from .feedback import Verdict, attempt, diagnose
-
-NOT_ATTEMPTED = "not attempted yet (the function still raises NotImplementedError), using the " \
-                "reference solution"
-
-
-@dataclass
-class Checked:
-    """A checker's answer: printed, it is the message."""
-
-    ok: bool
-    message: str
-    solution: Any = None
-    attempted: bool = True
-
-    def __bool__(self):
-        return self.ok
-
-    def __str__(self):
-        return self.message
-
-    def _repr_pretty_(self, p, cycle):
-        p.text(self.message)
-
-
-def _result(verdict: Verdict | str, ok: bool, learner, reference, title: str) -> Checked:
-    if ok:
-        return Checked(True, f"{title}: correct ✓", learner)
-    return Checked(False, f"{title}: {verdict}\n(using the reference solution for the rest of the "
-                          "notebook)", reference)
+from .feedback import STUB, Answer, attempt, diagnose, fall_back, not_attempted
 
 
 def _call(fn, *args):
@@ -104,29 +72,29 @@ def _dense_hint(got, X, W, b, expected) -> str | None:
     return None
 
 
-def check_dense_forward(fn) -> Checked:
+def check_dense_forward(fn) -> Answer:
     """Check fn(X, W, b) -> Z = X @ W + b on several shapes, including a square W."""
     title = "dense_forward"
     for X, W, b in _dense_cases():
         expected = dense_forward_reference(X, W, b)
         got, problem = _call(fn, X.copy(), W.copy(), b.copy())
-        if problem == "not attempted yet":
-            return Checked(False, f"{title}: {NOT_ATTEMPTED}", dense_forward_reference, False)
+        if problem == STUB:
+            return not_attempted(title, dense_forward_reference)
         if problem is not None:
             hint = ""
             if "matmul" in problem or "shapes" in problem or "align" in problem:
                 hint = (" — check the order of the product: rows of X are examples, so it is "
                         "X @ W with W (fan_in, fan_out), not W @ X")
-            return _result(f"with X {X.shape}, W {W.shape}, b {b.shape} your function {problem}"
-                           f"{hint}", False, fn, dense_forward_reference, title)
+            return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}, "
+                             f"b {b.shape} your function {problem}{hint}", title)
         hint = _dense_hint(got, X, W, b, expected)
         if hint is not None:
-            return _result(f"with X {X.shape}, W {W.shape}: {hint}", False, fn,
-                           dense_forward_reference, title)
+            return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}: {hint}",
+                             title)
         verdict = diagnose(f"Z for X {X.shape}, W {W.shape}", got, expected)
         if not verdict:
-            return _result(verdict, False, fn, dense_forward_reference, title)
-    return _result("", True, fn, dense_forward_reference, title)
+            return fall_back(dense_forward_reference, verdict, title)
+    return Answer(True, f"{title}: correct ✓", fn)
 
 
 # ------------------------------------------------------------------ exercise 2: shapes
@@ -157,17 +125,17 @@ def shapes_reference(sizes=None, n=None) -> dict:
             "b2": (k,), "outputs": (n, k)}
 
 
-def check_shapes(answers) -> Checked:
+def check_shapes(answers) -> Answer:
     """``answers``: a dict name -> shape tuple for the names of ``SHAPE_QUESTION``; None or "..."
     for the ones not answered yet."""
     title = "shapes"
     expected = shapes_reference()
     if not isinstance(answers, dict):
-        return Checked(False, f"{title}: give a dict such as {{'X': (10, 4), ...}}, got "
-                              f"{type(answers).__name__}", expected)
+        return Answer(False, f"{title}: give a dict such as {{'X': (10, 4), ...}}, got "
+                             f"{type(answers).__name__}", expected)
     missing = [k for k in expected if answers.get(k) in (None, ..., "...")]
     if len(missing) == len(expected):
-        return Checked(False, f"{title}: {NOT_ATTEMPTED}", expected, False)
+        return not_attempted(title, expected)
     lines = []
     for name, shape in expected.items():
         given = answers.get(name)
@@ -183,12 +151,12 @@ def check_shapes(answers) -> Checked:
         extra = " (the transpose)" if given_t == shape[::-1] and len(shape) == 2 else ""
         lines.append(f"  {name}: you said {given_t}{extra}, expected {shape}: {SHAPE_HINTS[name]}")
     if not lines and not missing:
-        return Checked(True, f"{title}: all {len(expected)} shapes correct ✓", expected)
+        return Answer(True, f"{title}: all {len(expected)} shapes correct ✓", expected)
     right = len(expected) - len(lines) - len(missing)
     head = f"{title}: {right} of {len(expected)} right, {len(lines)} wrong"
     if missing:
         head += f", not answered yet: {', '.join(missing)}"
-    return Checked(False, "\n".join([head] + lines), expected)
+    return Answer(False, "\n".join([head] + lines), expected)
 
 
 # ------------------------------------------------------------------ exercise 3: two layers
@@ -208,18 +176,18 @@ def _two_layer_case(seed=3):
     return X, W1, b1, W2, b2
 
 
-def check_two_layer_forward(fn) -> Checked:
+def check_two_layer_forward(fn) -> Answer:
     """Check fn(X, W1, b1, W2, b2) -> σ(X @ W1 + b1) @ W2 + b2 (sigmoid hidden, linear output)."""
     title = "two_layer_forward"
     ref = two_layer_forward_reference
     args = _two_layer_case()
     X, W1, b1, W2, b2 = args
     got, problem = _call(fn, *(a.copy() for a in args))
-    if problem == "not attempted yet":
-        return Checked(False, f"{title}: {NOT_ATTEMPTED}", ref, False)
+    if problem == STUB:
+        return not_attempted(title, ref)
     if problem is not None:
-        return _result(f"your function {problem}; shapes: X {X.shape}, W1 {W1.shape}, "
-                       f"W2 {W2.shape}", False, fn, ref, title)
+        return fall_back(ref, f"your function {problem}; shapes: X {X.shape}, W1 {W1.shape}, "
+                              f"W2 {W2.shape}", title)
     expected = ref(*args)
     hints = [
         (X @ W1 + b1, None),
@@ -238,12 +206,12 @@ def check_two_layer_forward(fn) -> Checked:
     if got_arr is not None and got_arr.shape == expected.shape:
         for candidate, hint in hints:
             if hint and np.allclose(got_arr, candidate):
-                return _result(hint, False, fn, ref, title)
+                return fall_back(ref, hint, title)
     elif got_arr is not None and got_arr.shape == (X.shape[0], W1.shape[1]):
-        return _result(f"shape {got_arr.shape} is the hidden layer's: the second layer "
-                       "(W2, b2) is missing", False, fn, ref, title)
+        return fall_back(ref, f"shape {got_arr.shape} is the hidden layer's: the second layer "
+                              "(W2, b2) is missing", title)
     verdict = diagnose("outputs", got, expected)
-    return _result(verdict, bool(verdict), fn, ref, title)
+    return Answer(True, f"{title}: correct ✓", fn) if verdict else fall_back(ref, verdict, title)
 
 
 # ------------------------------------------------------------------ the hand-set XOR network

@@ -1,51 +1,21 @@
 """Checkers for notebooks 08 (activations and initialization) and 09 (normalization).
 
 Each ``check_*`` runs the learner's function, compares it with the reference and with the typical
-mistakes (written out below as code), and returns an ``Answer`` whose message names the mistake.
-A function that still raises NotImplementedError is replaced by the reference and the message
-says so, so the notebooks run top to bottom. Engine floor: numpy only.
+mistakes (written out below as code), and returns an ``Answer`` (see ``feedback``) whose message
+names the mistake. A function that still raises NotImplementedError is replaced by the reference
+and the message says so, so the notebooks run top to bottom. Engine floor: numpy only.
 """
 
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 
 from .. import datasets, debugging, theory
 from ..diagnostics import gradient_profile
 from ..network import mlp
-from .feedback import Verdict, attempt, diagnose
-
-NOT_ATTEMPTED = "not attempted yet, using the reference solution"
-
-
-@dataclass
-class Answer(Verdict):
-    """A verdict plus the value to carry on with: the learner's when right, else the reference."""
-
-    value: object = None
-    attempted: bool = True
-
-
-def _close(a, b, rtol=1e-6, atol=1e-12) -> bool:
-    try:
-        a = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    b = np.asarray(b, dtype=np.float64)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-
-def _named(name, got, expected, mistakes):
-    """The message of the first known mistake ``got`` matches, else ``feedback.diagnose``."""
-    if _close(got, expected):
-        return Verdict(True, f"{name}: correct ✓")
-    for message, wrong in mistakes.items():
-        if _close(got, wrong) and not _close(wrong, expected):
-            return Verdict(False, f"{name}: {message}")
-    return diagnose(name, got, expected)
+from .feedback import NOT_ATTEMPTED, STUB, Answer, attempt, explain, not_attempted
 
 
 def _call(fn, *args):
@@ -74,15 +44,14 @@ def check_layer_factor(fn) -> Answer:
              ("relu", "xavier", 20), ("sigmoid", "standard", 100)]
     first, why = _call(fn, *cases[0])
     if why is not None:
-        if why == "not attempted yet":
-            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=layer_factor_reference,
-                          attempted=False)
-        return Answer(False, f"{name}: {why}", value=layer_factor_reference)
+        if why == STUB:
+            return not_attempted(name, layer_factor_reference)
+        return Answer(False, f"{name}: {why}", use=layer_factor_reference)
     for activation, init, n in cases:
         got, why = _call(fn, activation, init, n)
         if why is not None:
             return Answer(False, f"{name}{(activation, init, n)}: {why}",
-                          value=layer_factor_reference)
+                          use=layer_factor_reference)
         var_w = theory.weight_variance(init, n, n)
         gain2 = theory.derivative_gain(activation)
         expected = layer_factor_reference(activation, init, n)
@@ -98,12 +67,12 @@ def check_layer_factor(fn) -> Answer:
             "Var(W) is already per weight: the sum over n units multiplies it by n, once":
                 np.sqrt(var_w * gain2),
         }
-        verdict = _named(f"{name}{(activation, init, n)}", got, expected, mistakes)
+        verdict = explain(f"{name}{(activation, init, n)}", got, expected, mistakes, atol=1e-12)
         if not verdict:
-            return Answer(False, verdict.message, value=layer_factor_reference)
+            return Answer(False, verdict.message, use=layer_factor_reference)
     return Answer(True, f"{name}: correct on {len(cases)} cases ✓ (tanh + standard: "
                         f"x{layer_factor_reference('tanh', 'standard', 32):.3f} per layer)",
-                  value=fn)
+                  use=fn)
 
 
 def he_init_reference(fan_in: int, fan_out: int, rng) -> np.ndarray:
@@ -117,33 +86,32 @@ def check_he_init(fn) -> Answer:
     cases = [(400, 100), (50, 300)]
     first, why = _call(fn, 4, 3, np.random.default_rng(0))
     if why is not None:
-        if why == "not attempted yet":
-            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=he_init_reference,
-                          attempted=False)
-        return Answer(False, f"{name}: {why}", value=he_init_reference)
+        if why == STUB:
+            return not_attempted(name, he_init_reference)
+        return Answer(False, f"{name}: {why}", use=he_init_reference)
     for fan_in, fan_out in cases:
         W, why = _call(fn, fan_in, fan_out, np.random.default_rng(1))
         if why is not None:
-            return Answer(False, f"{name}: {why}", value=he_init_reference)
+            return Answer(False, f"{name}: {why}", use=he_init_reference)
         if W is None:
             return Answer(False, f"{name}: your function returned None; did you forget "
-                                 "`return`?", value=he_init_reference)
+                                 "`return`?", use=he_init_reference)
         W = np.asarray(W, dtype=float)
         if W.shape != (fan_in, fan_out):
             hint = (": the axes are swapped; W is (fan_in, fan_out)"
                     if W.shape == (fan_out, fan_in) else "; W is (fan_in, fan_out)")
             return Answer(False, f"{name}: shape {W.shape}, expected {(fan_in, fan_out)}{hint}",
-                          value=he_init_reference)
+                          use=he_init_reference)
         again = np.asarray(fn(fan_in, fan_out, np.random.default_rng(1)), dtype=float)
         if not np.array_equal(W, again):
             return Answer(False, f"{name}: two calls with the same rng seed gave different "
                                  "weights; draw from the `rng` you are given "
-                                 "(rng.normal(...)), not from np.random", value=he_init_reference)
+                                 "(rng.normal(...)), not from np.random", use=he_init_reference)
         std, mean = float(W.std()), float(W.mean())
         want = np.sqrt(2.0 / fan_in)
         if abs(mean) > 0.1 * want:
             return Answer(False, f"{name}: the weights average {mean:.3g}; they should be "
-                                 "centred on 0", value=he_init_reference)
+                                 "centred on 0", use=he_init_reference)
         if abs(std / want - 1) < 0.05:
             continue
         guesses = {
@@ -160,11 +128,11 @@ def check_he_init(fn) -> Answer:
         }
         for message, g in guesses.items():
             if abs(std / g - 1) < 0.05:
-                return Answer(False, f"{name}: {message}", value=he_init_reference)
+                return Answer(False, f"{name}: {message}", use=he_init_reference)
         return Answer(False, f"{name}: std of your weights {std:.4g}, expected "
                              f"sqrt(2/fan_in) = {want:.4g} (fan_in={fan_in})",
-                      value=he_init_reference)
-    return Answer(True, f"{name}: correct ✓ (std sqrt(2/fan_in) on both shapes)", value=fn)
+                      use=he_init_reference)
+    return Answer(True, f"{name}: correct ✓ (std sqrt(2/fan_in) on both shapes)", use=fn)
 
 
 def sigmoid_std_reference(n: int) -> float:
@@ -190,14 +158,13 @@ def check_sigmoid_std(fn) -> Answer:
     name = "sigmoid_std"
     got, why = _call(fn, 32)
     if why is not None:
-        if why == "not attempted yet":
-            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=sigmoid_std_reference,
-                          attempted=False)
-        return Answer(False, f"{name}: {why}", value=sigmoid_std_reference)
+        if why == STUB:
+            return not_attempted(name, sigmoid_std_reference)
+        return Answer(False, f"{name}: {why}", use=sigmoid_std_reference)
     for n in (32, 200):
         got, why = _call(fn, n)
         if why is not None:
-            return Answer(False, f"{name}: {why}", value=sigmoid_std_reference)
+            return Answer(False, f"{name}: {why}", use=sigmoid_std_reference)
         mistakes = {
             "2/sqrt(n) keeps the variance for f' = 1/4, but the variance needs (1/4)² = 1/16: "
             "Var(W) = 16/n": 2.0 / np.sqrt(n),
@@ -206,14 +173,14 @@ def check_sigmoid_std(fn) -> Answer:
             "sqrt(2/n) is He's, for ReLU (E[f'²] = 1/2); a sigmoid has E[f'²] = 1/16":
                 np.sqrt(2.0 / n),
         }
-        verdict = _named(f"{name}({n})", got, sigmoid_std_reference(n), mistakes)
+        verdict = explain(f"{name}({n})", got, sigmoid_std_reference(n), mistakes, atol=1e-12)
         if not verdict:
-            return Answer(False, verdict.message, value=sigmoid_std_reference)
+            return Answer(False, verdict.message, use=sigmoid_std_reference)
     ratio = measured_ratio_with_std(sigmoid_std_reference(32))
     return Answer(True, f"{name}: correct ✓ std = 4/sqrt(n). Measured at depth 10 with it: "
                         f"first/last = {ratio:.2g} (theory near z = 0 says 1; such large weights "
                         f"push sigmoids into their flat ends, the reason to normalize instead)",
-                  value=fn)
+                  use=fn)
 
 
 # =========================================================================== notebook 09
@@ -240,14 +207,13 @@ def check_batchnorm_backward(fn) -> Answer:
     cases = [_bn_case(8, 5, 0), _bn_case(16, 3, 1)]
     first, why = _call(fn, *cases[0])
     if why is not None:
-        if why == "not attempted yet":
-            return Answer(False, f"{name}: {NOT_ATTEMPTED}", value=batchnorm_backward_reference,
-                          attempted=False)
-        return Answer(False, f"{name}: {why}", value=batchnorm_backward_reference)
+        if why == STUB:
+            return not_attempted(name, batchnorm_backward_reference)
+        return Answer(False, f"{name}: {why}", use=batchnorm_backward_reference)
     for dY, X_hat, inv_std, gamma in cases:
         got, why = _call(fn, dY, X_hat, inv_std, gamma)
         if why is not None:
-            return Answer(False, f"{name}: {why}", value=batchnorm_backward_reference)
+            return Answer(False, f"{name}: {why}", use=batchnorm_backward_reference)
         dX_hat = dY * gamma
         expected = batchnorm_backward_reference(dY, X_hat, inv_std, gamma)
         mistakes = {
@@ -265,10 +231,10 @@ def check_batchnorm_backward(fn) -> Answer:
                 inv_std * (dX_hat - dX_hat.mean(axis=1, keepdims=True)
                            - X_hat * np.mean(dX_hat * X_hat, axis=1, keepdims=True)),
         }
-        verdict = _named(name, got, expected, mistakes)
+        verdict = explain(name, got, expected, mistakes, atol=1e-12)
         if not verdict:
-            return Answer(False, verdict.message, value=batchnorm_backward_reference)
-    return Answer(True, f"{name}: correct ✓", value=fn)
+            return Answer(False, verdict.message, use=batchnorm_backward_reference)
+    return Answer(True, f"{name}: correct ✓", use=fn)
 
 
 REFERENCE_FIXES = {
@@ -292,14 +258,14 @@ def check_fix(name: str, fn) -> Answer:
     """``fn(config) -> config``: repair broken network ``name`` (see ``debugging.BROKEN``).
 
     Trains your fixed configuration briefly (well under two seconds) and says whether it now
-    learns and, if not, what the checklist still finds. ``value`` is the ``debugging.Run``.
+    learns and, if not, what the checklist still finds. ``use`` is the ``debugging.Run``.
     """
     label = f"fix {name}"
     config = debugging.broken(name)
     fixed, why = _call(fn, dict(config))
     attempted = True
     note = ""
-    if why == "not attempted yet":
+    if why == STUB:
         fixed, attempted, note = reference_fix(name)(config), False, f" ({NOT_ATTEMPTED})"
     elif why is not None:
         return Answer(False, f"{label}: {why}")
@@ -313,16 +279,16 @@ def check_fix(name: str, fn) -> Answer:
     if fixed == debugging.check_config(config):
         result = debugging.run(fixed)
         return Answer(False, f"{label}: your config is unchanged, so it is still broken. "
-                             f"{result.diagnosis}", value=result)
+                             f"{result.diagnosis}", use=result)
     result = debugging.run(fixed)
     changed = ", ".join(f"{k}={fixed[k]!r}" for k in fixed if fixed[k] != config[k])
     if result.learned:
         return Answer(attempted, f"{label}{note}: with {changed} it learns ✓ "
                                  f"(validation accuracy {result.val_accuracy:.0%})",
-                      value=result, attempted=attempted)
+                      use=result, attempted=attempted)
     return Answer(False, f"{label}: with {changed} it still does not learn (validation "
                          f"accuracy {result.val_accuracy:.0%}, needs "
-                         f"{debugging.LEARNS_ABOVE:.0%}). {result.diagnosis}", value=result)
+                         f"{debugging.LEARNS_ABOVE:.0%}). {result.diagnosis}", use=result)
 
 
 CLIP_SETUP = {"sizes": [2] + [32] * 10 + [2], "activation": "relu", "init": "he",
@@ -334,7 +300,7 @@ def check_clip_norm(fn) -> Answer:
     lr 0.5, which diverges without clipping) from diverging AND lets it learn."""
     name = "clip_norm"
     value, why = _call(fn)
-    attempted = why != "not attempted yet"
+    attempted = why != STUB
     if why is not None and attempted:
         return Answer(False, f"{name}: {why}")
     if not attempted:
@@ -343,7 +309,7 @@ def check_clip_norm(fn) -> Answer:
         result = debugging.run({**CLIP_SETUP, "clip_norm": None})
         return Answer(False, f"{name}: None means no clipping, and then the run diverges "
                              f"(step {result.history.diverged_at}); return a number",
-                      value=result)
+                      use=result)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         return Answer(False, f"{name}: return a positive number such as 1.0, got {value!r}")
     result = debugging.run({**CLIP_SETUP, "clip_norm": float(value)})
@@ -351,21 +317,21 @@ def check_clip_norm(fn) -> Answer:
     if result.learned:
         return Answer(attempted, f"{name}{note}: clip_norm={value:g} keeps the run finite and it"
                                  f" learns ✓ (validation accuracy {result.val_accuracy:.0%})",
-                      value=result, attempted=attempted)
+                      use=result, attempted=attempted)
     if result.history.diverged:
         return Answer(False, f"{name}: clip_norm={value:g} still diverges (step "
-                             f"{result.history.diverged_at}): a smaller threshold", value=result)
+                             f"{result.history.diverged_at}): a smaller threshold", use=result)
     if value < 0.05:
         return Answer(False, f"{name}: clip_norm={value:g} is so small that every step is tiny "
                              f"(at most lr x {value:g}); it no longer diverges but crawls "
-                             f"(validation accuracy {result.val_accuracy:.0%})", value=result)
+                             f"(validation accuracy {result.val_accuracy:.0%})", use=result)
     return Answer(False, f"{name}: clip_norm={value:g} stops the divergence but the run does not "
                          f"learn (validation accuracy {result.val_accuracy:.0%}); try another "
-                         f"threshold and look at the loss curve. {result.diagnosis}", value=result)
+                         f"threshold and look at the loss curve. {result.diagnosis}", use=result)
 
 
 __all__ = [
-    "Answer", "check_layer_factor", "check_he_init", "check_sigmoid_std",
+    "check_layer_factor", "check_he_init", "check_sigmoid_std",
     "check_batchnorm_backward", "check_fix", "check_clip_norm", "REFERENCE_FIXES",
     "reference_fix", "measured_ratio_with_std",
 ]

@@ -1,14 +1,12 @@
 """Checkers for notebook 06 (training a network): one training step written by hand, a
 confusion matrix, and reading the best epoch off train / validation curves.
 
-Each ``check_*`` takes the learner's function and returns a ``Checked``: ``ok``, a ``message``
-that names the mistake, and ``use``, the function to carry on with (the learner's when it is
-right, otherwise the reference, so the notebook still runs).
+Each ``check_*`` takes the learner's function and returns an ``Answer`` (see ``feedback``): ``ok``,
+a ``message`` that names the mistake, and ``use``, the function to carry on with (the learner's
+when it is right, otherwise the reference, so the notebook still runs).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,31 +14,7 @@ from .. import datasets
 from ..losses import softmax_cross_entropy
 from ..network import mlp
 from ..train import History
-from .feedback import Verdict, attempt, diagnose
-
-NOT_ATTEMPTED = "not attempted yet, using the reference solution"
-
-
-@dataclass(repr=False)
-class Checked(Verdict):
-    """A Verdict plus ``use``: the function to use from here on. Shows as its message."""
-
-    use: object = None
-
-    def __repr__(self):
-        return self.message
-
-    def _repr_pretty_(self, p, cycle):
-        p.text(self.message)
-
-
-def _fallback(reference, why):
-    """Not ok: say why, and carry on with the reference solution."""
-    if why == "not attempted yet":
-        return Checked(False, NOT_ATTEMPTED, use=reference)
-    return Checked(False, f"✗ {why}\n(the notebook goes on with the reference solution until "
-                          "yours passes)", use=reference)
-
+from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
 
 # ------------------------------------------------------------------ 1. one training step
 
@@ -55,47 +29,48 @@ def reference_training_step(model, X, y, lr):
     return loss
 
 
-def check_training_step(fn) -> Checked:
+def check_training_step(fn) -> Answer:
     """Run ``fn(model, X, y, lr)`` on a small network and compare the loss it returns and the
     change of every parameter with the reference step."""
+    title = "training_step"
     X, y = datasets.spiral(n_per_class=10, seed=3)
     lr = 0.5
     mine, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
     before = [p.value.copy() for p in mine.parameters()]
     loss, why = attempt(fn, mine, X, y, lr)
     if why:
-        return _fallback(reference_training_step, why)
+        return fall_back(reference_training_step, why, title)
     ref_loss = reference_training_step(ref, X, y, lr)
     got = np.concatenate([(p.value - b).ravel() for p, b in zip(mine.parameters(), before,
                                                                 strict=True)])
     expected = np.concatenate([(p.value - b).ravel() for p, b in zip(ref.parameters(), before,
                                                                      strict=True)])
     if not np.any(got):
-        return _fallback(reference_training_step,
+        return fall_back(reference_training_step,
                          "the weights did not change: call model.backward(dout), then change "
                          "each p.value in place (p.value -= lr * p.grad); assigning to a copy "
-                         "does not change the model")
+                         "does not change the model", title)
     for p, q, b in zip(mine.parameters(), ref.parameters(), before, strict=True):
         if not np.any(p.value - b) and np.any(q.value - b):
-            return _fallback(reference_training_step,
+            return fall_back(reference_training_step,
                              f"{p.name} did not move: update every parameter in "
-                             "model.parameters(), the biases b as well as the weights W")
+                             "model.parameters(), the biases b as well as the weights W", title)
     verdict = diagnose("the change of the parameters", got, expected)
     if not verdict:
         msg = verdict.message
         if np.allclose(got, -expected):
             msg = ("the parameters moved uphill: the gradient points to where the loss grows, "
                    "so subtract it (p.value -= lr * p.grad)")
-        return _fallback(reference_training_step, msg)
+        return fall_back(reference_training_step, msg, title)
     if loss is None:
-        return _fallback(reference_training_step,
-                         "the update is right but the function returned None: return the loss")
+        return fall_back(reference_training_step, "the update is right but the function "
+                                                   "returned None: return the loss", title)
     if not np.isclose(float(loss), ref_loss):
-        return _fallback(reference_training_step,
+        return fall_back(reference_training_step,
                          f"the update is right but the returned loss is {float(loss):.4g}, "
                          f"expected {ref_loss:.4g}: return the loss of the forward pass of this "
-                         "step (before the update)")
-    return Checked(True, "training_step: correct ✓ (forward, loss, backward, update)", use=fn)
+                         "step (before the update)", title)
+    return Answer(True, "training_step: correct ✓ (forward, loss, backward, update)", use=fn)
 
 
 # ------------------------------------------------------------------ 2. confusion matrix
@@ -108,31 +83,33 @@ def reference_confusion_matrix(y_true, y_pred, num_classes):
     return cm
 
 
-def check_confusion_matrix(fn) -> Checked:
+def check_confusion_matrix(fn) -> Answer:
     """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric."""
+    title = "confusion_matrix"
     y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
     y_pred = np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3])
     cm, why = attempt(fn, y_true, y_pred, 4)
     if why:
-        return _fallback(reference_confusion_matrix, why)
+        return fall_back(reference_confusion_matrix, why, title)
     expected = reference_confusion_matrix(y_true, y_pred, 4)
     verdict = diagnose("confusion matrix", cm, expected)
     if verdict:
-        return Checked(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
-                             "predicted class)", use=fn)
+        return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
+                            "predicted class)", use=fn)
     got = np.asarray(cm, dtype=float) if cm is not None else None
     if got is not None and got.shape == expected.shape:
         if np.allclose(got, expected.T):
-            return _fallback(reference_confusion_matrix,
+            return fall_back(reference_confusion_matrix,
                              "rows and columns are swapped: row i should be the TRUE class i, "
-                             "column j the PREDICTED class j (cm[y_true, y_pred] += 1)")
+                             "column j the PREDICTED class j (cm[y_true, y_pred] += 1)", title)
         if np.allclose(got * len(y_true), expected):
-            return _fallback(reference_confusion_matrix,
-                             "these are fractions of all examples: count the examples instead")
+            return fall_back(reference_confusion_matrix, "these are fractions of all examples: "
+                                                         "count the examples instead", title)
         if np.allclose(got.sum(), 0):
-            return _fallback(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
-                                                         "cm[true, predicted] for every example")
-    return _fallback(reference_confusion_matrix, verdict.message)
+            return fall_back(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
+                                                         "cm[true, predicted] for every example",
+                             title)
+    return fall_back(reference_confusion_matrix, verdict.message, title)
 
 
 # ------------------------------------------------------------------ 3. best epoch
@@ -149,25 +126,19 @@ def _history(train_loss, val_loss):
     return h
 
 
-def check_best_epoch(fn) -> Checked:
+def check_best_epoch(fn) -> Answer:
     """Run ``fn(history)`` on histories that overfit: the training loss keeps falling while
     the validation loss turns back up."""
+    title = "best_epoch"
     cases = [
         _history([1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1], [1.1, 0.7, 0.55, 0.5, 0.6, 0.7, 0.9]),
         _history([2.0, 1.0, 0.5, 0.25, 0.1], [2.1, 1.2, 1.3, 1.5, 1.8]),
     ]
     for h in cases:
-        got, why = attempt(fn, h)
-        if why:
-            return _fallback(reference_best_epoch, why)
+        got, wrong = attempt_number(fn, (h,), int, "an epoch number", reference_best_epoch, title)
+        if wrong is not None:
+            return wrong
         expected = reference_best_epoch(h)
-        if got is None:
-            return _fallback(reference_best_epoch, "your function returned None; did you forget "
-                                                   "`return`?")
-        try:
-            got = int(got)
-        except (TypeError, ValueError):
-            return _fallback(reference_best_epoch, f"expected an epoch number, got {got!r}")
         if got == expected:
             continue
         if got == expected - 1:
@@ -182,5 +153,5 @@ def check_best_epoch(fn) -> Checked:
                    "for the lowest validation loss (argmin)")
         else:
             msg = f"got {got}, expected {expected}"
-        return _fallback(reference_best_epoch, msg)
-    return Checked(True, "best_epoch: correct ✓", use=fn)
+        return fall_back(reference_best_epoch, msg, title)
+    return Answer(True, "best_epoch: correct ✓", use=fn)

@@ -1,8 +1,9 @@
 """Checkers for notebook 07 (vanishing gradients): theory's ratio for a given depth, the
 measured factor per layer from a gradient profile, and which layer stopped learning.
 
-Each ``check_*`` returns a ``Checked`` (``ok``, a ``message`` naming the mistake, and ``use``:
-the learner's function when right, otherwise the reference so the notebook still runs).
+Each ``check_*`` returns an ``Answer`` (see ``feedback``: ``ok``, a ``message`` naming the
+mistake, and ``use``: the learner's function when right, otherwise the reference so the notebook
+still runs).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import numpy as np
 
 from .. import theory
 from ..train import History
-from .feedback import attempt, diagnose
-from .training import Checked, _fallback
+from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
 
 # ------------------------------------------------------------------ 1. predicted ratio
 
@@ -30,20 +30,14 @@ RATIO_CASES = [("sigmoid", "standard", 100, 10), ("tanh", "standard", 32, 5),
                ("sigmoid", "xavier", 50, 4), ("relu", "xavier", 64, 8)]
 
 
-def check_predicted_ratio(fn) -> Checked:
+def check_predicted_ratio(fn) -> Answer:
     """Run ``fn(activation, init, width, depth)`` on a few networks and compare with theory."""
+    title = "predicted_ratio"
     for case in RATIO_CASES:
-        got, why = attempt(fn, *case)
-        if why:
-            return _fallback(reference_predicted_ratio, why)
+        got, wrong = attempt_number(fn, case, float, "a number", reference_predicted_ratio, title)
+        if wrong is not None:
+            return wrong
         expected = reference_predicted_ratio(*case)
-        if got is None:
-            return _fallback(reference_predicted_ratio, "your function returned None; did you "
-                                                        "forget `return`?")
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            return _fallback(reference_predicted_ratio, f"expected a number, got {got!r}")
         if np.isclose(got, expected, rtol=1e-6, atol=0.0):
             continue
         act, init, width, depth = case
@@ -62,12 +56,12 @@ def check_predicted_ratio(fn) -> Checked:
         ]
         for value, hint in hints:
             if np.isclose(got, value, rtol=1e-6, atol=0.0):
-                return _fallback(reference_predicted_ratio, f"{where}: got {got:.4g}, expected "
-                                                            f"{expected:.4g}: {hint}")
-        return _fallback(reference_predicted_ratio,
+                return fall_back(reference_predicted_ratio, f"{where}: got {got:.4g}, expected "
+                                                            f"{expected:.4g}: {hint}", title)
+        return fall_back(reference_predicted_ratio,
                          f"{where}: got {got:.4g}, expected {expected:.4g}; per layer the RMS is "
-                         "multiplied by sqrt(width · Var(W) · E[f'²])")
-    return Checked(True, "predicted_ratio: correct ✓", use=fn)
+                         "multiplied by sqrt(width · Var(W) · E[f'²])", title)
+    return Answer(True, "predicted_ratio: correct ✓", use=fn)
 
 
 # ------------------------------------------------------------------ 2. measured factors
@@ -84,16 +78,17 @@ def _profile(delta_rms):
     return {"delta_rms": np.asarray(delta_rms, dtype=float), "layers": []}
 
 
-def check_measured_factors(fn) -> Checked:
+def check_measured_factors(fn) -> Answer:
     """Run ``fn(profile)`` on a made-up profile with 5 hidden layers and an output layer."""
+    title = "measured_factors"
     profile = _profile([0.001, 0.004, 0.02, 0.05, 0.2, 1.0])
     got, why = attempt(fn, profile)
     if why:
-        return _fallback(reference_measured_factors, why)
+        return fall_back(reference_measured_factors, why, title)
     expected = reference_measured_factors(profile)
     verdict = diagnose("measured factors", got, expected)
     if verdict:
-        return Checked(True, "measured_factors: correct ✓", use=fn)
+        return Answer(True, "measured_factors: correct ✓", use=fn)
     g = np.asarray(got, dtype=float) if got is not None else None
     d = profile["delta_rms"]
     if g is not None and g.shape == expected.shape and np.allclose(g, 1 / expected):
@@ -105,7 +100,7 @@ def check_measured_factors(fn) -> Checked:
                "OUTPUT layer, which has no activation; drop profile['delta_rms'][-1] first")
     else:
         msg = verdict.message
-    return _fallback(reference_measured_factors, msg)
+    return fall_back(reference_measured_factors, msg, title)
 
 
 # ------------------------------------------------------------------ 3. which layer stalled
@@ -135,21 +130,16 @@ def _stall_cases():
     return [_grad_history(a), _grad_history(b)]
 
 
-def check_stalled_layer(fn) -> Checked:
+def check_stalled_layer(fn) -> Answer:
     """Run ``fn(history)`` on two made-up histories: vanishing gradients (layer 1 stalls) and a
     layer that died after a few steps (layer 3)."""
+    title = "stalled_layer"
     for h in _stall_cases():
-        got, why = attempt(fn, h)
-        if why:
-            return _fallback(reference_stalled_layer, why)
+        got, wrong = attempt_number(fn, (h,), int, "a layer number", reference_stalled_layer,
+                                    title)
+        if wrong is not None:
+            return wrong
         expected = reference_stalled_layer(h)
-        if got is None:
-            return _fallback(reference_stalled_layer, "your function returned None; did you "
-                                                      "forget `return`?")
-        try:
-            got = int(got)
-        except (TypeError, ValueError):
-            return _fallback(reference_stalled_layer, f"expected a layer number, got {got!r}")
         if got == expected:
             continue
         typical = np.median(h.grad_norm, axis=0)
@@ -165,5 +155,5 @@ def check_stalled_layer(fn) -> Checked:
         else:
             msg = (f"got {got}, expected {expected}: compare each layer's typical gradient "
                    "(median over the steps, axis=0), not a single step")
-        return _fallback(reference_stalled_layer, msg)
-    return Checked(True, "stalled_layer: correct ✓", use=fn)
+        return fall_back(reference_stalled_layer, msg, title)
+    return Answer(True, "stalled_layer: correct ✓", use=fn)
