@@ -160,3 +160,19 @@ def test_live_training_skips_frames_nobody_sees():
     assert not wtraining._watched(Live())
     Canvas.syncing_data_url = False         # a browser is showing the figure
     assert wtraining._watched(Live())
+
+
+def test_both_loss_curves_fit_the_y_range_alike():
+    from backprop_lib.plots import live as lplots
+    from backprop_lib.plots import style
+
+    h = bp.History(layers=[])
+    h.loss = [2.0, 1.0, np.nan, 0.5, np.inf, 0.25]
+    _, (ax1, ax2) = plt.subplots(1, 2)
+    tplots.update_loss_curve(tplots.plot_loss_curve(h, ax=ax1, log=True), h)
+    lplots.update_loss_curve(lplots.loss_curve(ax2, None, log=True), h)
+    assert np.allclose(ax1.get_ylim(), (0.25 / 1.5, 2.0 * 1.5))
+    assert np.allclose(ax2.get_ylim(), ax1.get_ylim())
+    _, ax = plt.subplots()
+    assert style.fit_ylim(ax, [1.0, np.nan, 3.0]).tolist() == [1.0, 3.0]       # linear: 5% pad
+    assert np.allclose(ax.get_ylim(), (0.9, 3.1))

@@ -154,17 +154,9 @@ def update_loss_curve(line, history, steps: int | None = None) -> None:
 
 
 def _rescale(ax, line, steps):
-    y = np.asarray(line.get_ydata(), dtype=float)
-    y = y[np.isfinite(y) & (y > 0)] if ax.get_yscale() == "log" else y[np.isfinite(y)]
-    if y.size:
-        lo, hi = float(y.min()), float(y.max())
-        if ax.get_yscale() == "log":
-            ax.set_ylim(lo / 1.5, hi * 1.5)
-        else:
-            pad = 0.05 * (hi - lo) + 1e-12
-            ax.set_ylim(lo - pad, hi + pad)
+    shown = style.fit_ylim(ax, line.get_ydata())
     if steps is None:
-        ax.set_xlim(0, max(len(y), 1))
+        ax.set_xlim(0, max(len(shown), 1))
 
 
 def training_figure(model, X, y, history=None, steps: int | None = None, figure=None):

@@ -7,6 +7,7 @@ blindness; lines also differ in style where several are drawn together.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.colors import ListedColormap
 
 # Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black
@@ -43,3 +44,19 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 6.0, height: float
 def caption(fig, text: str) -> None:
     """A one-line caption under the figure: what to notice."""
     fig.supxlabel(text, fontsize="medium", style="italic")
+
+
+def fit_ylim(ax, values) -> np.ndarray:
+    """Fit ``ax``'s y range to the finite ``values`` (the positive ones on a log axis), with a
+    margin: a factor 1.5 on a log axis, 5% of the range on a linear one. Returns the values it
+    fitted (empty: the range is left as it was)."""
+    y = np.asarray(values, dtype=float).reshape(-1)
+    y = y[np.isfinite(y) & (y > 0)] if ax.get_yscale() == "log" else y[np.isfinite(y)]
+    if y.size:
+        lo, hi = float(y.min()), float(y.max())
+        if ax.get_yscale() == "log":
+            ax.set_ylim(lo / 1.5, hi * 1.5)
+        else:
+            pad = 0.05 * (hi - lo) + 1e-12
+            ax.set_ylim(lo - pad, hi + pad)
+    return y

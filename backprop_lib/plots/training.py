@@ -51,17 +51,8 @@ def plot_loss_curve(history, ax=None, label: str = "loss per step", color_index:
 
 
 def _rescale_loss_axis(ax, loss):
-    loss = np.asarray(loss, dtype=float)
-    finite = loss[np.isfinite(loss) & (loss > 0)] if ax.get_yscale() == "log" else \
-        loss[np.isfinite(loss)]
     ax.set_xlim(0, max(len(loss), 1) + 1)
-    if finite.size:
-        lo, hi = float(finite.min()), float(finite.max())
-        if ax.get_yscale() == "log":
-            ax.set_ylim(lo / 1.5, hi * 1.5)
-        else:
-            pad = 0.05 * (hi - lo) + 1e-12
-            ax.set_ylim(lo - pad, hi + pad)
+    style.fit_ylim(ax, loss)
 
 
 def update_loss_curve(line, history) -> None:
