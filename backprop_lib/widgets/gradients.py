@@ -60,13 +60,26 @@ def _controls(depth, activation, init, max_depth):
     }
 
 
-def _timed(box, label, fn):
-    def handler(_change=None):
+def _explorer(controls, fig, view, title, draw):
+    """The panel every explorer here shares: ``controls`` and a timing line above the live
+    ``fig``; any change calls ``draw(settings)`` (settings: name -> the controls' values), which
+    updates ``view``, then redraws. ``.controls``, ``.figure``, ``.view``, ``.last_seconds``
+    (the time of the last update) are attached."""
+    live = LiveFigure(fig)
+    timing = W.HTML("")
+    box = panel(list(controls.values()) + [timing], live.widget, title=title)
+
+    def update(_change=None):
         start = time.perf_counter()
-        fn()
+        draw({name: c.value for name, c in controls.items()})
+        live.refresh()
         box.last_seconds = time.perf_counter() - start
-        label.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
-    return handler
+        timing.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
+
+    for c in controls.values():
+        c.observe(update, names="value")
+    box.controls, box.figure, box.view, box.last_seconds = controls, fig, view, None
+    return box
 
 
 def depth_explorer(X, y, depth: int = 10, activation: str = "sigmoid", init: str = "standard",
@@ -79,24 +92,15 @@ def depth_explorer(X, y, depth: int = 10, activation: str = "sigmoid", init: str
     with plt.ioff():
         view = gplots.plot_gradient_profile(profile, predicted,
                                             title=_title(profile, depth, activation, init))
-    live = LiveFigure(view.fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget,
-                title=f"One forward and backward pass at init (width {width}, {len(X)} examples)")
 
-    def update():
-        s = {name: c.value for name, c in controls.items()}
+    def draw(s):
         _, prof, pred = deep_network(X, y, s["depth"], width, s["activation"], s["init"],
                                      seed=seed)
         gplots.update_gradient_profile(view, prof, pred,
                                        title=_title(prof, s["depth"], s["activation"], s["init"]))
-        live.refresh()
 
-    handler = _timed(box, timing, update)
-    for c in controls.values():
-        c.observe(handler, names="value")
-    box.controls, box.figure, box.view, box.last_seconds = controls, view.fig, view, None
-    return box
+    return _explorer(controls, view.fig, view, f"One forward and backward pass at init (width "
+                                               f"{width}, {len(X)} examples)", draw)
 
 
 def diagram_explorer(X, y, depth: int = 5, activation: str = "sigmoid", init: str = "standard",
@@ -108,23 +112,14 @@ def diagram_explorer(X, y, depth: int = 5, activation: str = "sigmoid", init: st
     with plt.ioff():
         fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
         view = gplots.plot_network_gradients(model, ax=ax, max_units=max_units)
-    live = LiveFigure(fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget,
-                title="Edges drawn by the size of their gradient |dL/dW_ij|")
 
-    def update():
-        s = {name: c.value for name, c in controls.items()}
+    def draw(s):
         new_model, _, _ = deep_network(X, y, s["depth"], width, s["activation"], s["init"],
                                        seed=seed)
         gplots.update_network_gradients(view, new_model)
-        live.refresh()
 
-    handler = _timed(box, timing, update)
-    for c in controls.values():
-        c.observe(handler, names="value")
-    box.controls, box.figure, box.view, box.last_seconds = controls, fig, view, None
-    return box
+    return _explorer(controls, fig, view, "Edges drawn by the size of their gradient |dL/dW_ij|",
+                     draw)
 
 
 def saturation_explorer(X, y, depth: int = 8, activation: str = "sigmoid",
@@ -141,13 +136,9 @@ def saturation_explorer(X, y, depth: int = 8, activation: str = "sigmoid",
                                                  value_range=_range(activation))
         fig = view.axes[0].figure
         title = fig.suptitle(_saturation_title(model), fontsize="medium")
-    live = LiveFigure(fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget,
-                title="Activations of the hidden layers at init")
+    view.activation = activation
 
-    def update():
-        s = {name: c.value for name, c in controls.items()}
+    def draw(s):
         new_model, _, _ = deep_network(X, y, s["depth"], width, s["activation"], s["init"],
                                        s["weight_scale"], seed)
         acts = gplots.hidden_activations(new_model)
@@ -156,14 +147,8 @@ def saturation_explorer(X, y, depth: int = 8, activation: str = "sigmoid",
         gplots.update_activation_histograms(view, acts, gplots.pick_layers(len(acts),
                                                                           len(view.axes)))
         title.set_text(_saturation_title(new_model))
-        live.refresh()
 
-    view.activation = activation
-    handler = _timed(box, timing, update)
-    for c in controls.values():
-        c.observe(handler, names="value")
-    box.controls, box.figure, box.view, box.last_seconds = controls, fig, view, None
-    return box
+    return _explorer(controls, fig, view, "Activations of the hidden layers at init", draw)
 
 
 def _range(activation):
