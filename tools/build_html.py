@@ -1,0 +1,359 @@
+"""Build the course's static HTML edition: ``python tools/build_html.py`` (or ``make html``).
+
+Executes a copy of every notebook (``notebooks/*.ipynb`` and ``notebooks/solutions/*.ipynb``)
+and writes ``build/html/``: ``index.html`` with the course outline (each title is the notebook's
+first heading) and one page per notebook, readable with no network:
+
+- ``%matplotlib widget`` is replaced by ``%matplotlib inline`` in the executed copy, so every
+  figure is a PNG (the page still shows the code as written); a widget panel (its figure
+  lives in an ``Output`` widget) is replaced by the pictures and text it showed for its
+  default values, plus a line naming its controls.
+  Widget views and widget state are dropped: no widget manager, no require.js, no CDN.
+- Links between lessons (``03_chain_rule.ipynb#anchor``) point to the ``.html`` pages; a link to
+  another file of the repository (a module, a data file) points to a copy under ``_files/``.
+- Pictures in Markdown are embedded as data URIs. Each page starts with outline/previous/next
+  links. Only MathJax still comes from its CDN: offline, formulas show as TeX source.
+
+The notebooks in the repository are never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+COURSE_TITLE = "Backpropagation, hands on"
+
+# A nbconvert template: the lab template without require.js, the widget manager and mermaid
+# (all fetched from CDNs, none needed once widgets are pictures).
+OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+  .bp-nav { font: 14px/1.4 system-ui, sans-serif; margin: 0 0 1em; padding: .4em 0;
+            border-bottom: 1px solid #ddd; }
+  .bp-nav a { margin-right: 1.2em; }
+  .bp-widget-note { font: italic 13px/1.4 system-ui, sans-serif; color: #555; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+MAGIC_WIDGET = re.compile(r"^([ \t]*)%matplotlib[ \t]+(?:widget|ipympl)\b.*$", re.M)
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+# A link target in Markdown ``](target)`` / ``](<target>)`` or HTML ``href="target"``.
+LINK = re.compile(r"""(?P<pre>\]\(\s*<?|\b(?:href|src)\s*=\s*["'])(?P<target>[^)"'\s>]+)""")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+# ------------------------------------------------------------------------------- discovery
+
+@dataclass
+class Lesson:
+    source: Path          # the notebook in the repository
+    rel: Path             # its path relative to the notebooks folder
+    title: str
+
+    @property
+    def page(self) -> Path:
+        return self.rel.with_suffix(".html")
+
+
+def find_notebooks(src: Path) -> list[Path]:
+    return sorted(src.glob("*.ipynb")) + sorted(src.glob("solutions/*.ipynb"))
+
+
+def first_heading(nb) -> str | None:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = HEADING.search(cell.source)
+            if m:
+                return strip_markdown(m.group(1))
+    return None
+
+
+def strip_markdown(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)     # links and images: their text
+    text = re.sub(r"<[^>]+>", "", text)                         # tags
+    return re.sub(r"[*_`]", "", text).strip()
+
+
+# ----------------------------------------------------------------------------- preparation
+
+def use_inline_backend(nb) -> int:
+    """Replace ``%matplotlib widget``/``ipympl`` by ``%matplotlib inline``; returns how many."""
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source, k = MAGIC_WIDGET.subn(r"\1%matplotlib inline", cell.source)
+            n += k
+    return n
+
+
+def rewrite_links(text: str, nb_dir: Path, out_rel_dir: Path, files: dict[Path, Path],
+                  repo: Path = REPO) -> str:
+    """Point relative links at the edition's pages: ``x.ipynb[#a]`` -> ``x.html[#a]``; a link to
+    another existing file of the repository -> its copy under ``_files/`` (recorded in
+    ``files``: source -> path in the edition). Absolute URLs and anchors stay as they are."""
+
+    def fix(m: re.Match) -> str:
+        target = m.group("target")
+        if SCHEME.match(target) or target.startswith(("#", "/")):
+            return m.group(0)
+        path, sep, frag = target.partition("#")
+        if path.endswith(".ipynb"):
+            return m.group("pre") + path[:-len(".ipynb")] + ".html" + sep + frag
+        resolved = (nb_dir / path).resolve()
+        if resolved.is_file() and resolved.is_relative_to(repo):
+            dest = Path("_files") / resolved.relative_to(repo)
+            files[resolved] = dest
+            rel = os.path.relpath(dest, out_rel_dir or ".")
+            return m.group("pre") + Path(rel).as_posix() + sep + frag
+        return m.group(0)
+
+    return LINK.sub(fix, text)
+
+
+def _model_ids(value) -> list[str]:
+    if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+        return [value[len("IPY_MODEL_"):]]
+    if isinstance(value, list):
+        return [i for v in value for i in _model_ids(v)]
+    return []
+
+
+def _control_text(state: dict) -> str | None:
+    name = state.get("_model_name", "")
+    label = state.get("description") or ""
+    if name.endswith("SliderModel") or name in {"BoundedFloatTextModel", "BoundedIntTextModel",
+                                                "FloatTextModel", "IntTextModel"}:
+        value = state.get("value")
+        if name == "FloatLogSliderModel":
+            value = f"{value:.3g}" if isinstance(value, (int, float)) else value
+        return f"{label} = {value}".strip(" =")
+    if name in {"DropdownModel", "RadioButtonsModel", "ToggleButtonsModel", "SelectModel"}:
+        labels, index = state.get("_options_labels") or [], state.get("index")
+        value = labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
+        return f"{label} = {value}".strip(" =")
+    if name in {"CheckboxModel", "ToggleButtonModel"}:
+        return f"{label} = {state.get('value')}".strip(" =")
+    return None
+
+
+def static_widget_outputs(model_id: str, states: dict) -> list:
+    """What a widget view showed, as plain outputs: the outputs captured by its ``Output``
+    widgets, ipympl canvases' last picture, HTML/Label text, and one line naming the controls
+    with their values."""
+    outputs, controls, seen = [], [], set()
+
+    def walk(mid: str):
+        if mid in seen or mid not in states:
+            return
+        seen.add(mid)
+        state = states[mid].get("state", {})
+        name = state.get("_model_name", "")
+        if name == "OutputModel":
+            outputs.extend(nbformat.from_dict(o) for o in state.get("outputs", []))
+        elif name == "MPLCanvasModel" and state.get("_data_url"):
+            data = state["_data_url"].split(",", 1)[-1]
+            outputs.append(nbformat.v4.new_output("display_data", {"image/png": data}))
+        elif name in {"HTMLModel", "HTMLMathModel"} and state.get("value"):
+            outputs.append(nbformat.v4.new_output("display_data",
+                                                  {"text/html": state["value"]}))
+        elif name == "LabelModel" and state.get("value"):
+            outputs.append(nbformat.v4.new_output("display_data",
+                                                  {"text/plain": state["value"]}))
+        elif (text := _control_text(state)) is not None:
+            controls.append(text)
+        for key in ("children", "_titles"):
+            for child in _model_ids(state.get(key)):
+                walk(child)
+
+    walk(model_id)
+    if controls:
+        note = ("<p class='bp-widget-note'>Interactive in JupyterLab; shown here for "
+                + html.escape(", ".join(controls)) + ".</p>")
+        outputs.append(nbformat.v4.new_output("display_data", {"text/html": note}))
+    return outputs
+
+
+def replace_widget_views(nb) -> int:
+    """Swap every widget view for its static content and drop the widget state; returns how
+    many views were replaced."""
+    states = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    n = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        new = []
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW) if "data" in out else None
+            if view is None:
+                new.append(out)
+                continue
+            n += 1
+            new.extend(static_widget_outputs(view.get("model_id", ""), states))
+        cell.outputs = new
+    nb.metadata.pop("widgets", None)
+    return n
+
+
+def nav_cell(lesson: Lesson, lessons: list[Lesson]):
+    """Outline / previous / next links, relative to the page."""
+    group = [x for x in lessons if x.rel.parent == lesson.rel.parent]
+    i = group.index(lesson)
+    up = Path(os.path.relpath("index.html", lesson.rel.parent or ".")).as_posix()
+    links = [f'<a href="{up}">Course outline</a>']
+    if i > 0:
+        links.append(f'<a href="{group[i - 1].page.name}">← {html.escape(group[i - 1].title)}</a>')
+    if i + 1 < len(group):
+        links.append(f'<a href="{group[i + 1].page.name}">{html.escape(group[i + 1].title)} →</a>')
+    return nbformat.v4.new_markdown_cell(f'<nav class="bp-nav">{" ".join(links)}</nav>')
+
+
+# -------------------------------------------------------------------------------- building
+
+def execute(nb, cwd: Path, timeout: int):
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd)}},
+                            store_widget_state=True, record_timing=False)
+    client.execute()
+    return nb
+
+
+def exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_file="bp_offline.html.j2", embed_images=True,
+                        extra_loaders=[DictLoader({"bp_offline.html.j2": OFFLINE_TEMPLATE})])
+
+
+def render_index(lessons: list[Lesson], title: str) -> str:
+    def items(group):
+        return "\n".join(f'    <li><a href="{x.page.as_posix()}">{html.escape(x.title)}</a>'
+                         f' <small>({x.rel.as_posix()})</small></li>' for x in group)
+
+    lessons_main = [x for x in lessons if x.rel.parent == Path(".")]
+    solutions = [x for x in lessons if x.rel.parent != Path(".")]
+    sol = (f"\n  <h2>Solutions</h2>\n  <ul>\n{items(solutions)}\n  </ul>" if solutions else "")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{html.escape(title)}</title>
+  <style>
+    body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 46em; margin: 2em auto;
+            padding: 0 1em; color: #222; }}
+    li {{ margin: .3em 0; }} small {{ color: #777; }}
+  </style>
+</head>
+<body>
+  <h1>{html.escape(title)}</h1>
+  <p>The static edition: every notebook executed, figures shown for the widgets' default
+  values. To move the sliders, open the notebooks in JupyterLab (<code>make lab</code>).</p>
+  <h2>Lessons</h2>
+  <ol start="0">
+{items(lessons_main)}
+  </ol>{sol}
+</body>
+</html>
+"""
+
+
+def build(src: Path, out: Path, *, execute_notebooks: bool = True, timeout: int = 600,
+          only: list[str] | None = None, title: str = COURSE_TITLE,
+          log=print) -> list[str]:
+    """Build the edition from the notebooks under ``src`` into ``out``; returns the problems
+    (notebooks that failed to execute). ``only``: names of the notebooks to build (the index
+    still lists all)."""
+    src, out = src.resolve(), out.resolve()
+    paths = find_notebooks(src)
+    lessons = []
+    for p in paths:
+        nb = nbformat.read(p, as_version=4)
+        lessons.append(Lesson(p, p.relative_to(src), first_heading(nb) or p.stem))
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[Path, Path] = {}
+    problems = []
+    html_exporter = exporter()
+    for lesson in lessons:
+        if only and lesson.rel.as_posix() not in only and lesson.source.name not in only:
+            continue
+        t = time.monotonic()
+        nb = nbformat.read(lesson.source, as_version=4)
+        sources = [cell.source for cell in nb.cells]
+        use_inline_backend(nb)
+        try:
+            if execute_notebooks:
+                execute(nb, lesson.source.parent, timeout)
+        except Exception as exc:  # noqa: BLE001 - reported, the other notebooks still build
+            problems.append(f"{lesson.rel}: {type(exc).__name__}: {str(exc)[-2000:]}")
+        for cell, source in zip(nb.cells, sources, strict=True):
+            cell.source = source   # show the code as the learner has it (%matplotlib widget)
+        n_views = replace_widget_views(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = rewrite_links(cell.source, lesson.source.parent,
+                                            lesson.rel.parent, files)
+        nb.cells.insert(0, nav_cell(lesson, lessons))
+        body, _ = html_exporter.from_notebook_node(
+            nb, resources={"metadata": {"name": lesson.title,
+                                        "path": str(lesson.source.parent)}})
+        page = out / lesson.page
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(body, encoding="utf-8")
+        failed = bool(problems) and problems[-1].startswith(str(lesson.rel))
+        log(f"  {lesson.page}  ({time.monotonic() - t:.1f} s, {n_views} widget view(s) "
+            f"replaced){'  FAILED' if failed else ''}")
+    for source, dest in files.items():
+        (out / dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, out / dest)
+    (out / "index.html").write_text(render_index(lessons, title), encoding="utf-8")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--src", type=Path, default=REPO / "notebooks",
+                    help="folder of notebooks (and solutions/); default notebooks/")
+    ap.add_argument("--out", type=Path, default=REPO / "build" / "html")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    ap.add_argument("--no-execute", action="store_true",
+                    help="export the notebooks as they are (for a quick look at the layout)")
+    ap.add_argument("only", nargs="*", help="build only these notebooks (e.g. 03_chain_rule)")
+    args = ap.parse_args(argv)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")   # the kernels inherit it; 2-core machines
+    os.environ.pop("MPLBACKEND", None)
+    only = [o if o.endswith(".ipynb") else o + ".ipynb" for o in args.only] or None
+    t = time.monotonic()
+    print(f"building the static edition of {args.src} into {args.out}")
+    problems = build(args.src, args.out, execute_notebooks=not args.no_execute,
+                     timeout=args.timeout, only=only)
+    for p in problems:
+        print(f"ERROR {p}", file=sys.stderr)
+    print(f"{'FAILED' if problems else 'done'} in {time.monotonic() - t:.0f} s: "
+          f"{args.out / 'index.html'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
