@@ -38,6 +38,7 @@ BAD_TEXT = ("Error displaying widget", "Loading widget", "model not found")
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown"
 FIGURE_SELECTOR = ".jupyter-matplotlib-canvas-div canvas, .widget-output img, img.widget-image"
 # Console errors that are JupyterLab's own start-up races, invisible to a learner.
+LATE_FIGURE_S = 5.0   # how long a figure may take to appear after the kernel fell quiet
 IGNORED_CONSOLE = (
     # JupyterLab's debugger sidebar asks a kernel that is still starting; harmless race.
     r"Could not restore the debugger state",
@@ -228,10 +229,14 @@ INIT_SCRIPT = r"""
     };
   }
   const decoder = new TextDecoder();
+  // Requests the kernel is busy with, by parent msg_id: status messages of requests handled
+  // on different threads (shell, control) interleave, so "idle" alone does not mean idle.
+  const busy = new Set();
   const onKernelMessage = (data, now) => {
-    let header, content;
+    let header, parent, content;
     if (typeof data === 'string') {
-      const m = JSON.parse(data); header = m.header; content = () => m.content;
+      const m = JSON.parse(data);
+      header = m.header; parent = () => m.parent_header; content = () => m.content;
     } else if (data instanceof ArrayBuffer) {
       const dv = new DataView(data);
       const n = Number(dv.getBigUint64(0, true));
@@ -239,11 +244,17 @@ INIT_SCRIPT = r"""
       for (let i = 0; i < n; i++) off.push(Number(dv.getBigUint64(8 * (i + 1), true)));
       const part = i => JSON.parse(
         decoder.decode(new Uint8Array(data, off[i], off[i + 1] - off[i])));
-      header = part(1); content = () => part(4);
+      header = part(1); parent = () => part(2); content = () => part(4);
     } else return;
     const type = header && header.msg_type;
     if (type === 'status') {
-      bp.kernel.push([now, content().execution_state]);
+      const state = content().execution_state;
+      const id = (parent() || {}).msg_id || '';
+      if (state === 'busy') busy.add(id);
+      else if (state === 'idle') busy.delete(id);
+      else if (state === 'starting' || state === 'restarting' || state === 'dead') busy.clear();
+      // [time, state of this message, state of the kernel as a whole]
+      bp.kernel.push([now, state, busy.size ? 'busy' : 'idle']);
       if (bp.kernel.length > 5000) bp.kernel.splice(0, 1000);
     } else if (type === 'error') {
       const c = content();
@@ -253,15 +264,42 @@ INIT_SCRIPT = r"""
       if (c.name === 'stderr') bp.kernelStderr.push(c.text);
     }
   };
+  // What the page sends to the kernel (for the evidence log): [time, msg_type, detail].
+  bp.sent = [];
+  const headerOf = data => {
+    if (typeof data === 'string') { const m = JSON.parse(data); return [m.header, m.content]; }
+    const buf = data instanceof ArrayBuffer ? data
+      : (ArrayBuffer.isView(data) ? data.buffer : null);
+    if (!buf) return [null, null];
+    const dv = new DataView(buf);
+    const off = [];
+    for (let i = 0; i < Number(dv.getBigUint64(0, true)); i++) {
+      off.push(Number(dv.getBigUint64(8 * (i + 1), true)));
+    }
+    const part = i => JSON.parse(decoder.decode(new Uint8Array(buf, off[i], off[i + 1] - off[i])));
+    return [part(1), part(4)];
+  };
   const NativeWebSocket = window.WebSocket;
   class WatchedWebSocket extends NativeWebSocket {
     constructor(...args) {
       super(...args);
-      if (String(args[0]).includes('/api/kernels/')) {
+      this.bpKernel = String(args[0]).includes('/api/kernels/');
+      if (this.bpKernel) {
         this.addEventListener('message', ev => {
           try { onKernelMessage(ev.data, performance.now()); } catch (e) { /* not ours */ }
         });
       }
+    }
+    send(data) {
+      if (this.bpKernel) {
+        try {
+          const [h, c] = headerOf(data);
+          const d = c && c.data ? JSON.stringify(c.data).slice(0, 120) : '';
+          bp.sent.push([performance.now(), h && h.msg_type, d]);
+          if (bp.sent.length > 2000) bp.sent.splice(0, 500);
+        } catch (e) { /* not ours */ }
+      }
+      return super.send(data);
     }
   }
   window.WebSocket = WatchedWebSocket;
@@ -321,7 +359,20 @@ KERNEL_QUIET = r"""
   const k = bp.kernel.filter(e => e[0] >= t0);
   if (!k.some(e => e[1] === 'busy')) return false;
   const last = k[k.length - 1];
-  return last[1] === 'idle' && performance.now() - last[0] >= quiet;
+  return last[2] === 'idle' && performance.now() - last[0] >= quiet;
+}
+"""
+
+# The messages to and from the kernel since the last change, for the evidence log.
+TRACE = r"""
+() => {
+  const bp = window.__bp;
+  const t0 = bp.t0 === null ? bp.watchStart : bp.t0;
+  const since = e => e[0] >= t0;
+  const out = bp.sent.filter(since).map(e => [e[0] - t0, 'sent ' + e[1] + ' ' + e[2]])
+    .concat(bp.kernel.filter(since).map(e => [e[0] - t0, 'kernel ' + e[1] + ' / ' + e[2]]))
+    .concat(bp.mutations.filter(t => t >= t0).map(t => [t - t0, 'new image in the box']));
+  return out.sort((a, b) => a[0] - b[0]);
 }
 """
 
@@ -330,7 +381,7 @@ KERNEL_IDLE_FOR = r"""
 (ms) => {
   const k = window.__bp.kernel;
   const last = k[k.length - 1];
-  return !!last && last[1] === 'idle' && performance.now() - last[0] >= ms;
+  return !!last && last[2] === 'idle' && performance.now() - last[0] >= ms;
 }
 """
 
@@ -343,7 +394,7 @@ TIMES = r"""
     updates = updates.concat((c.__bpDraws || []).filter(t => t >= t0));
   }
   updates.sort((a, b) => a - b);
-  const idle = bp.kernel.filter(e => e[0] >= t0 && e[1] === 'idle').map(e => e[0] - t0);
+  const idle = bp.kernel.filter(e => e[0] >= t0 && e[2] === 'idle').map(e => e[0] - t0);
   return {touched: bp.t0 !== null, updates: updates.map(t => t - t0),
           idle: idle.length ? idle[idle.length - 1] : null,
           kernelErrors: bp.kernelErrors.slice(bp.errorsBefore)};
@@ -363,7 +414,7 @@ async (root) => {
     const c = div.querySelector('canvas');
     if (!c || !empty(c)) continue;
     div.scrollIntoView({block: 'center'});
-    for (let i = 0; i < 40 && empty(c); i++) await new Promise(r => setTimeout(r, 50));
+    for (let i = 0; i < 100 && empty(c); i++) await new Promise(r => setTimeout(r, 50));
     if (empty(c)) {
       const cell = div.closest('.jp-Cell');
       const prompt = cell && cell.querySelector('.jp-InputPrompt');
@@ -413,6 +464,7 @@ class NotebookSession:
         self.page = context.new_page()
         self.console: list[str] = []       # everything, for the log file
         self.errors: list[str] = []        # console errors and uncaught page errors
+        self.traces: list[str] = []        # kernel message timelines of failed moves
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda e: self._record_error(f"pageerror: {e}"))
 
@@ -440,7 +492,7 @@ class NotebookSession:
         self.page.goto(self.server.notebook_url(self.path), wait_until="domcontentloaded")
         self.page.locator(".jp-Notebook").first.wait_for(timeout=timeout_s * 1000)
         self.page.wait_for_function(
-            "window.__bp.kernel.some(e => e[1] === 'idle')", polling=50, timeout=timeout_s * 1000)
+            "window.__bp.kernel.some(e => e[2] === 'idle')", polling=50, timeout=timeout_s * 1000)
         self.wait_idle(timeout_s * 1000)
 
     def wait_idle(self, timeout_ms: float = 120_000):
@@ -558,6 +610,9 @@ class NotebookSession:
             handle = control.locator(".noUi-handle").first
             now, top, bottom = (handle.get_attribute(a) for a in
                                 ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
+            if move == "max" and now == top:
+                res.action = "skipped (already at its maximum)"
+                return res
             if move == "max":
                 target = _number_text(top)
                 res.action = f"type {target} into the readout"
@@ -591,8 +646,13 @@ class NotebookSession:
                                         timeout=timeout_s * 1000)
         except Exception:  # noqa: BLE001 - reported as a problem
             quiet = False
-        times = box.evaluate(TIMES)
         res.figure_changed = box.evaluate(SIGNATURE, FIGURE_SELECTOR) != before_sig
+        # A busy page may paint the new picture a little after the kernel fell quiet.
+        late = time.monotonic() + LATE_FIGURE_S
+        while quiet and not res.figure_changed and time.monotonic() < late:
+            self.page.wait_for_timeout(100)
+            res.figure_changed = box.evaluate(SIGNATURE, FIGURE_SELECTOR) != before_sig
+        times = box.evaluate(TIMES)
         if times["idle"] is not None:
             res.idle_ms = round(times["idle"], 1)
         if times["updates"]:
@@ -604,10 +664,16 @@ class NotebookSession:
         if not times["touched"]:
             res.problems.append("the page saw no input event on the control")
         if not res.figure_changed:
-            res.problems.append("the figure did not change")
+            res.problems.append(f"the figure did not change (waited {LATE_FIGURE_S:.0f} s "
+                                "after the kernel fell quiet)")
         res.problems += self.visible_problems(box)
         res.problems += [f"browser console: {e}" for e in self.errors[errors_before:]]
         res.problems += [f"kernel error: {strip_ansi(e)}" for e in times["kernelErrors"]]
+        if res.problems:
+            self.traces.append(f"# control {index} ({kind} {description!r}, {res.action}): "
+                               "messages since the change (ms; kernel status: this request "
+                               "/ whole kernel)\n" + "\n".join(
+                                   f"{t:9.1f} {what}" for t, what in self.page.evaluate(TRACE)))
         box.dispose()
         return res
 
@@ -625,7 +691,8 @@ class NotebookSession:
                 "# stderr", *self.page.evaluate("window.__bp.kernelStderr")]
         except Exception:  # noqa: BLE001
             kernel = []
-        log.write_text("\n".join(self.console + ["", "# kernel errors", *kernel,
+        log.write_text("\n".join(self.console + ["", *self.traces,
+                                                 "", "# kernel errors", *kernel,
                                                  "", "# server log (tail)",
                                                  self.server.log_tail()]))
         return shot, log
