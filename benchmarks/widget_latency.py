@@ -52,8 +52,9 @@ def report(data: dict, out=sys.stdout) -> list[str]:
         print(f"{nb}  [open {entry.get('open_s', '?')} s, run all {entry.get('run_all_s', '?')} s,"
               f" {entry.get('n_controls', 0)} controls, {status}]", file=out)
         for c in entry.get("controls", []):
-            steps = [s for s in c["samples"] if not s["action"].startswith("type")]
-            jumps = [s for s in c["samples"] if s["action"].startswith("type")]
+            done = [s for s in c["samples"] if not s["action"].startswith("skipped")]
+            steps = [s for s in done if not s["action"].startswith("type")]
+            jumps = [s for s in done if s["action"].startswith("type")]
             for label, samples in (("", steps), (" (to max)", jumps)):
                 if not samples:
                     continue

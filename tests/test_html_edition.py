@@ -60,6 +60,9 @@ def test_links_between_lessons_point_to_pages(tmp_path):
     assert "(https://x.org/a.ipynb)" in out and "(#top)" in out
     assert 'href="04_backprop.html"' in out and "(nothere.txt)" in out
     assert files == {}
+    out = build_html.rewrite_links("[all](solutions/), [also](solutions)", COURSE, Path("."),
+                                   files, src=COURSE)
+    assert out == "[all](solutions/index.html), [also](solutions/index.html)"
 
 
 def test_links_to_repository_files_point_to_copies():
@@ -111,7 +114,7 @@ def test_fixture_edition_pages(fixture_edition):
     out = fixture_edition
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     assert pages == ["00_intro.html", "01_widget_panel.html", "02_inline_panel.html",
-                     "index.html", "solutions/01_widget_panel.html"]
+                     "index.html", "solutions/01_widget_panel.html", "solutions/index.html"]
     index = (out / "index.html").read_text()
     for title in ("00 · Fixture course: introduction", "01 · Fixture: an ipympl panel",
                   "01 · Solution: an ipympl panel"):
@@ -119,6 +122,8 @@ def test_fixture_edition_pages(fixture_edition):
     intro = (out / "00_intro.html").read_text()
     assert 'href="02_inline_panel.html#A-panel"' in intro
     assert 'href="solutions/01_widget_panel.html"' in intro
+    assert 'href="solutions/index.html"' in intro
+    assert 'href="01_widget_panel.html"' in (out / "solutions/index.html").read_text()
     assert 'href="../01_widget_panel.html"' in (out / "solutions/01_widget_panel.html").read_text()
 
 
@@ -164,7 +169,7 @@ def _assert_offline_ok(chromium, root: Path):
 
 def test_fixture_edition_offline_in_browser(fixture_edition, chromium):
     report = _assert_offline_ok(chromium, fixture_edition)
-    assert report.pages == 5 and report.images == 4
+    assert report.pages == 6 and report.images == 4
     assert all("mathjax" in b.lower() for b in report.blocked), report.blocked
 
 
@@ -177,4 +182,5 @@ def test_full_edition_offline(chromium):
     assert (root / "index.html").is_file(), f"no {root}/index.html: run make html"
     report = _assert_offline_ok(chromium, root)
     notebooks = build_html.find_notebooks(REPO / "notebooks")
-    assert report.pages == len(notebooks) + 1
+    folders = {p.parent for p in notebooks} - {REPO / "notebooks"}
+    assert report.pages == len(notebooks) + 1 + len(folders)

@@ -104,8 +104,9 @@ def use_inline_backend(nb) -> int:
 
 
 def rewrite_links(text: str, nb_dir: Path, out_rel_dir: Path, files: dict[Path, Path],
-                  repo: Path = REPO) -> str:
+                  repo: Path = REPO, src: Path | None = None) -> str:
     """Point relative links at the edition's pages: ``x.ipynb[#a]`` -> ``x.html[#a]``; a link to
+    a folder of notebooks (``solutions/``, under ``src``) -> its ``index.html``; a link to
     another existing file of the repository -> its copy under ``_files/`` (recorded in
     ``files``: source -> path in the edition). Absolute URLs and anchors stay as they are."""
 
@@ -117,6 +118,8 @@ def rewrite_links(text: str, nb_dir: Path, out_rel_dir: Path, files: dict[Path, 
         if path.endswith(".ipynb"):
             return m.group("pre") + path[:-len(".ipynb")] + ".html" + sep + frag
         resolved = (nb_dir / path).resolve()
+        if src is not None and resolved.is_dir() and resolved.is_relative_to(src.resolve()):
+            return m.group("pre") + path.rstrip("/") + "/index.html" + sep + frag
         if resolved.is_file() and resolved.is_relative_to(repo):
             dest = Path("_files") / resolved.relative_to(repo)
             files[resolved] = dest
@@ -244,14 +247,35 @@ def exporter():
                         extra_loaders=[DictLoader({"bp_offline.html.j2": OFFLINE_TEMPLATE})])
 
 
-def render_index(lessons: list[Lesson], title: str) -> str:
+def render_index(lessons: list[Lesson], title: str, folder: Path = Path(".")) -> str:
+    """The outline (``folder`` "."), or the index page of a subfolder such as solutions/."""
     def items(group):
-        return "\n".join(f'    <li><a href="{x.page.as_posix()}">{html.escape(x.title)}</a>'
-                         f' <small>({x.rel.as_posix()})</small></li>' for x in group)
+        return "\n".join(
+            f'    <li><a href="{Path(os.path.relpath(x.page, folder)).as_posix()}">'
+            f'{html.escape(x.title)}</a> <small>({x.rel.as_posix()})</small></li>'
+            for x in group)
 
+    if folder != Path("."):
+        body = (f'<p><a href="{Path(os.path.relpath(".", folder)).as_posix()}/index.html">'
+                f'Course outline</a></p>\n  <ul>\n'
+                f'{items([x for x in lessons if x.rel.parent == folder])}\n  </ul>')
+        return _page(f"{folder.as_posix().capitalize()} · {title}", body)
     lessons_main = [x for x in lessons if x.rel.parent == Path(".")]
-    solutions = [x for x in lessons if x.rel.parent != Path(".")]
-    sol = (f"\n  <h2>Solutions</h2>\n  <ul>\n{items(solutions)}\n  </ul>" if solutions else "")
+    sections = ""
+    for sub in sorted({x.rel.parent for x in lessons} - {Path(".")}):
+        group = [x for x in lessons if x.rel.parent == sub]
+        sections += (f'\n  <h2 id="{sub.as_posix()}">{html.escape(sub.as_posix().capitalize())}'
+                     f'</h2>\n  <ul>\n{items(group)}\n  </ul>')
+    return _page(title, f"""<p>The static edition: every notebook executed, figures shown for the
+  widgets' default values. To move the sliders, open the notebooks in JupyterLab
+  (<code>make lab</code>).</p>
+  <h2>Lessons</h2>
+  <ol start="0">
+{items(lessons_main)}
+  </ol>{sections}""")
+
+
+def _page(title: str, body: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -266,12 +290,7 @@ def render_index(lessons: list[Lesson], title: str) -> str:
 </head>
 <body>
   <h1>{html.escape(title)}</h1>
-  <p>The static edition: every notebook executed, figures shown for the widgets' default
-  values. To move the sliders, open the notebooks in JupyterLab (<code>make lab</code>).</p>
-  <h2>Lessons</h2>
-  <ol start="0">
-{items(lessons_main)}
-  </ol>{sol}
+  {body}
 </body>
 </html>
 """
@@ -311,7 +330,7 @@ def build(src: Path, out: Path, *, execute_notebooks: bool = True, timeout: int 
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = rewrite_links(cell.source, lesson.source.parent,
-                                            lesson.rel.parent, files)
+                                            lesson.rel.parent, files, src=src)
         nb.cells.insert(0, nav_cell(lesson, lessons))
         body, _ = html_exporter.from_notebook_node(
             nb, resources={"metadata": {"name": lesson.title,
@@ -326,6 +345,10 @@ def build(src: Path, out: Path, *, execute_notebooks: bool = True, timeout: int 
         (out / dest).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, out / dest)
     (out / "index.html").write_text(render_index(lessons, title), encoding="utf-8")
+    for sub in sorted({x.rel.parent for x in lessons} - {Path(".")}):
+        (out / sub / "index.html").parent.mkdir(parents=True, exist_ok=True)
+        (out / sub / "index.html").write_text(render_index(lessons, title, sub),
+                                              encoding="utf-8")
     return problems
 
 
