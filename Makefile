@@ -1,13 +1,20 @@
 # The course's two commands: `make lab` opens it, `make test` checks all of it.
 # Both create .venv and install everything on first use; nothing needs installing by hand.
+# `make test` also drives the widgets in a real browser when Debian's Chromium is installed
+# (`apt-get install chromium`; it says so when it skips); REQUIRE_BROWSER=1 makes a missing
+# browser an error (CI). `make html` writes the static edition to build/html/.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard notebooks/solutions/*.ipynb)
+PACKAGE   := $(shell find backprop_lib -name '*.py' 2>/dev/null)
+CHROMIUM  ?= /usr/bin/chromium
+export CHROMIUM
+BROWSER_PYTEST := $(BIN)/python -m pytest tests/browser tests/test_html_edition.py::test_full_edition_offline
 
-.PHONY: lab test install lint unit notebooks bench clean
+.PHONY: lab test install lint unit notebooks browser html bench bench-widgets clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +27,44 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
 
-test: lint unit notebooks
+test: lint unit notebooks browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check backprop_lib tests benchmarks notebooks
+	$(BIN)/ruff check backprop_lib tests benchmarks notebooks tools
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/browser
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks
+
+# The static edition: every notebook executed (inline figures), pages + outline, offline.
+html: build/html/index.html
+
+build/html/index.html: $(STAMP) $(NOTEBOOKS) $(PACKAGE) tools/build_html.py
+	$(BIN)/python tools/build_html.py --out build/html
+
+# Widgets in JupyterLab in headless Chromium, and the HTML edition opened offline; timings go
+# to build/widget_latency.json. A failing run is retried once (failed tests only), never more.
+browser: $(STAMP)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \
+	    echo "browser test: FAILED: no Chromium at $(CHROMIUM) and REQUIRE_BROWSER=$(REQUIRE_BROWSER)"; \
+	    exit 1; \
+	  fi; \
+	  echo "browser test: SKIPPED: no Chromium at $(CHROMIUM) (widgets in JupyterLab and the"; \
+	  echo "  offline HTML edition were not checked). To run it: sudo apt-get install chromium"; \
+	else \
+	  $(MAKE) --no-print-directory html && \
+	  { HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) || \
+	    { echo "browser test failed: rerunning the failed tests once"; \
+	      HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) --last-failed; }; } && \
+	  $(BIN)/python benchmarks/widget_latency.py; \
+	fi
+
+bench-widgets: $(STAMP)
+	$(BIN)/python benchmarks/widget_latency.py
 
 bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py
