@@ -55,9 +55,11 @@ def report(data: dict, out=sys.stdout) -> list[str]:
             done = [s for s in c["samples"] if not s["action"].startswith("skipped")]
             steps = [s for s in done if not s["action"].startswith("type")]
             jumps = [s for s in done if s["action"].startswith("type")]
-            for label, samples in (("", steps), (" (to max)", jumps)):
+            for label, samples in (("", steps), (" (deep)", jumps)):
                 if not samples:
                     continue
+                if jumps and samples is jumps:
+                    label = f" (at {jumps[0]['after']})"
                 med = median(s["latency_ms"] for s in samples)
                 name = f"  {c['index']}: {c['kind']} {c['description']!r}{label}"
                 line = (f"{name[:58]:58} {len(samples):2d} {fmt(med)} "

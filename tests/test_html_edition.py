@@ -17,7 +17,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser.lab_driver import browser_required, chromium_available, launch_browser
+from browser.lab_driver import (
+    browser_required,
+    chromium_available,
+    launch_browser,
+    shared_playwright,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "tests" / "browser" / "fixtures" / "course"
@@ -87,7 +92,10 @@ def test_widget_view_becomes_its_pictures_and_a_note():
         "act": _state("DropdownModel", description="activation", index=1,
                       _options_labels=["tanh", "relu"]),
         "out": _state("OutputModel", outputs=[png]),
+        "live": {**_state("ImageModel", format="png"),
+                 "buffers": [{"data": "iVBORw0KGgo=", "encoding": "base64", "path": ["value"]}]},
     }
+    states["box"]["state"]["children"].append("IPY_MODEL_live")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("panel")])
     nb.cells[0].outputs = [nbformat.v4.new_output("display_data", {
         "text/plain": "VBox(...)",
@@ -95,7 +103,8 @@ def test_widget_view_becomes_its_pictures_and_a_note():
     nb.metadata["widgets"] = {build_html.WIDGET_STATE: {"state": states}}
     assert build_html.replace_widget_views(nb) == 1
     outs = nb.cells[0].outputs
-    assert [list(o.data) for o in outs] == [["text/html"], ["image/png"], ["text/html"]]
+    assert [list(o.data) for o in outs] == [["text/html"], ["image/png"], ["image/png"],
+                                            ["text/html"]]
     assert "learning rate = 0.1, activation = relu" in outs[-1].data["text/html"]
     assert "widgets" not in nb.metadata
 
@@ -149,13 +158,12 @@ def _need_browser():
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(pytestconfig):
     _need_browser()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = launch_browser(p)
-        yield browser
-        browser.close()
+    pytest.importorskip("playwright.sync_api")
+    browser = launch_browser(shared_playwright(pytestconfig))
+    yield browser
+    browser.close()
 
 
 def _assert_offline_ok(chromium, root: Path):

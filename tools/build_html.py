@@ -158,8 +158,8 @@ def _control_text(state: dict) -> str | None:
 
 def static_widget_outputs(model_id: str, states: dict) -> list:
     """What a widget view showed, as plain outputs: the outputs captured by its ``Output``
-    widgets, ipympl canvases' last picture, HTML/Label text, and one line naming the controls
-    with their values."""
+    widgets, ``Image`` widgets' and ipympl canvases' last picture, HTML/Label text, and one line
+    naming the controls with their values."""
     outputs, controls, seen = [], [], set()
 
     def walk(mid: str):
@@ -173,6 +173,13 @@ def static_widget_outputs(model_id: str, states: dict) -> list:
         elif name == "MPLCanvasModel" and state.get("_data_url"):
             data = state["_data_url"].split(",", 1)[-1]
             outputs.append(nbformat.v4.new_output("display_data", {"image/png": data}))
+        elif name == "ImageModel":
+            mime = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg",
+                    "gif": "image/gif"}.get(str(state.get("format", "png")).lower())
+            data = next((b["data"] for b in states[mid].get("buffers", [])
+                         if b.get("path") == ["value"] and b.get("encoding") == "base64"), None)
+            if mime and data:
+                outputs.append(nbformat.v4.new_output("display_data", {mime: data}))
         elif name in {"HTMLModel", "HTMLMathModel"} and state.get("value"):
             outputs.append(nbformat.v4.new_output("display_data",
                                                   {"text/html": state["value"]}))

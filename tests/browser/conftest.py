@@ -22,6 +22,7 @@ from .lab_driver import (
     browser_required,
     chromium_available,
     launch_browser,
+    shared_playwright,
 )
 
 FIXTURES = REPO / "tests" / "browser" / "fixtures" / "course"
@@ -50,11 +51,10 @@ def _need_browser():
 
 
 @pytest.fixture(scope="session")
-def playwright_instance():
+def playwright_instance(pytestconfig):
     _need_browser()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        yield p
+    pytest.importorskip("playwright.sync_api")
+    return shared_playwright(pytestconfig)
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,7 @@ BAD_TEXT = ("Error displaying widget", "Loading widget", "model not found")
 CONTROL_SELECTOR = ".widget-slider, .widget-dropdown"
 FIGURE_SELECTOR = ".jupyter-matplotlib-canvas-div canvas, .widget-output img, img.widget-image"
 # Console errors that are JupyterLab's own start-up races, invisible to a learner.
+DEEP = 20.0           # the depth the course's latency target is about (20 hidden layers)
 LATE_FIGURE_S = 5.0   # how long a figure may take to appear after the kernel fell quiet
 IGNORED_CONSOLE = (
     # JupyterLab's debugger sidebar asks a kernel that is still starting; harmless race.
@@ -87,6 +88,30 @@ def private_env(tmp: Path) -> dict[str, str]:
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONDONTWRITEBYTECODE="1", JUPYTER_PLATFORM_DIRS="1")
     return env
+
+
+_PLAYWRIGHT = None
+
+
+def shared_playwright(config=None):
+    """One Playwright driver per process: the sync API refuses a second one while the first
+    runs (the widget test and the HTML edition test share it). Stopped at the end of the
+    pytest session when ``config`` is given."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        if config is not None:
+            config.add_cleanup(_stop_playwright)
+    return _PLAYWRIGHT
+
+
+def _stop_playwright():
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is not None:
+        _PLAYWRIGHT.stop()
+        _PLAYWRIGHT = None
 
 
 def launch_browser(playwright, **kw):
@@ -573,8 +598,8 @@ class NotebookSession:
     def exercise_control(self, index: int, move: str = "forward", *, settle_ms: float = 300,
                          timeout_s: float = 120) -> ControlResult:
         """Move control ``index`` (``forward``/``back``: one step with the arrow keys, or
-        ``max``: type a slider's maximum into its readout, or the next dropdown option) and
-        report whether and when the figure in its box changed."""
+        ``deep``: type 20, or the slider's maximum if lower, into its readout; a dropdown takes
+        its next option) and report whether and when the figure in its box changed."""
         control = self.controls().nth(index)
         control.scroll_into_view_if_needed()
         kind = "dropdown" if "widget-dropdown" in (control.get_attribute("class") or "") \
@@ -588,6 +613,11 @@ class NotebookSession:
             return res
         if control.locator("select:disabled, .noUi-target[disabled]").count():
             res.action = "skipped (disabled)"
+            return res
+        unrendered = box.evaluate(UNRENDERED)
+        if unrendered:      # nothing to compare: say so once instead of waiting for a change
+            res.action = "not moved"
+            res.problems += [f"before the move: picture not rendered: {b}" for b in unrendered]
             return res
         before_sig = box.evaluate(SIGNATURE, FIGURE_SELECTOR)
         box.evaluate(WATCH)
@@ -610,11 +640,12 @@ class NotebookSession:
             handle = control.locator(".noUi-handle").first
             now, top, bottom = (handle.get_attribute(a) for a in
                                 ("aria-valuenow", "aria-valuemax", "aria-valuemin"))
-            if move == "max" and now == top:
-                res.action = "skipped (already at its maximum)"
+            deep = min(float(top or 0), DEEP)
+            if move == "deep" and float(now or 0) == deep:
+                res.action = f"skipped (already at {_number_text(str(deep))})"
                 return res
-            if move == "max":
-                target = _number_text(top)
+            if move == "deep":
+                target = _number_text(str(deep))
                 res.action = f"type {target} into the readout"
                 readout.click()
                 self.page.keyboard.press("ControlOrMeta+a")

@@ -1,13 +1,14 @@
 """Every slider and dropdown of every notebook, moved in JupyterLab in headless Chromium.
 
 For each notebook that builds widgets: open it, Run All, then move each control a few times
-(``WIDGET_SAMPLES``, default 3: forward, back, forward; a depth/layers slider also jumps to its
-maximum). After each move the kernel must go idle, the figure in the control's widget box must
-have changed, the page must show no "Error displaying widget", "Loading widget" or "model not
-found", and neither the browser console nor the kernel may report an error. On failure the
-screenshot and console log are saved under ``build/browser-artifacts/`` and named in the
-message. Timings go to ``build/widget_latency.json`` (``benchmarks/widget_latency.py`` prints
-their medians); no wall-clock time is asserted.
+(``WIDGET_SAMPLES``, default 3: forward, back, forward; a depth/layers slider also jumps to 20
+hidden layers, or its maximum if lower). After each move the kernel must go busy and then idle,
+the figure in the control's widget box must have changed, the page must show no "Error
+displaying widget", "Loading widget" or "model not found" and no unrendered picture, and
+neither the browser console nor the kernel may report an error. On failure the screenshot and
+console log are saved under ``build/browser-artifacts/`` and named in the message. Timings go
+to ``build/widget_latency.json`` (``benchmarks/widget_latency.py`` prints their medians); no
+wall-clock time is asserted.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def test_widgets_in_browser(served_path, source, lab, lab_context):
                     break
             if results[0].kind == "slider" and DEPTH.search(results[0].description) \
                     and results[-1].ok:
-                results.append(session.exercise_control(i, "max"))
+                results.append(session.exercise_control(i, "deep"))
             lat = [r.latency_ms for r in results if r.latency_ms is not None]
             entry["controls"].append({
                 "index": i, "kind": results[0].kind, "description": results[0].description,
