@@ -187,8 +187,10 @@ def offscreen_figure(width: float = 9.2, height: float = 4.0, dpi: int = 80) -> 
 
 def freeze_layout(fig) -> None:
     """Lay the figure out once and keep that layout: redraws of a live view then skip the
-    layout engine (a third of the drawing time)."""
-    fig.canvas.draw()
+    layout engine (a third of the drawing time). The layout is computed without rendering, so
+    an ipympl canvas is not asked to draw before the browser has shown it (it then never
+    draws)."""
+    fig.draw_without_rendering()
     fig.set_layout_engine("none")
 
 
