@@ -236,13 +236,36 @@ def nav_cell(lesson: Lesson, lessons: list[Lesson]):
 
 # -------------------------------------------------------------------------------- building
 
-def execute(nb, cwd: Path, timeout: int):
+SLOW_CELL_S = 30.0
+
+
+def execute(nb, cwd: Path, timeout: int, log=print):
+    """Run every cell in a fresh kernel started in ``cwd``; cells slower than ``SLOW_CELL_S``
+    are logged (a stuck kernel shows up as one slow cell, not as a silent wait)."""
     from nbclient import NotebookClient
+
+    started: dict[int, float] = {}
+    spent: list[float] = []
+
+    def on_start(cell, cell_index, **_):
+        started[cell_index] = time.monotonic()
+
+    def on_complete(cell, cell_index, **_):
+        seconds = time.monotonic() - started.get(cell_index, time.monotonic())
+        spent.append(seconds)
+        if seconds > SLOW_CELL_S:
+            first = (cell.source.strip().splitlines() or [""])[0][:60]
+            log(f"    slow cell {cell_index} ({seconds:.0f} s): {first}")
 
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=True, record_timing=False)
+                            store_widget_state=True, record_timing=False,
+                            on_cell_start=on_start, on_cell_complete=on_complete)
+    started_at = time.monotonic()
     client.execute()
+    outside = time.monotonic() - started_at - sum(spent)
+    if outside > SLOW_CELL_S:
+        log(f"    {outside:.0f} s outside the cells (kernel start, shutdown)")
     return nb
 
 
@@ -328,7 +351,7 @@ def build(src: Path, out: Path, *, execute_notebooks: bool = True, timeout: int 
         use_inline_backend(nb)
         try:
             if execute_notebooks:
-                execute(nb, lesson.source.parent, timeout)
+                execute(nb, lesson.source.parent, timeout, log)
         except Exception as exc:  # noqa: BLE001 - reported, the other notebooks still build
             problems.append(f"{lesson.rel}: {type(exc).__name__}: {str(exc)[-2000:]}")
         for cell, source in zip(nb.cells, sources, strict=True):
