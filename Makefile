@@ -56,11 +56,13 @@ browser: $(STAMP)
 	  echo "browser test: SKIPPED: no Chromium at $(CHROMIUM) (widgets in JupyterLab and the"; \
 	  echo "  offline HTML edition were not checked). To run it: sudo apt-get install chromium"; \
 	else \
-	  $(MAKE) --no-print-directory html && \
-	  { HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) || \
+	  $(MAKE) --no-print-directory html || exit 1; \
+	  status=0; \
+	  HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) || \
 	    { echo "browser test failed: rerunning the failed tests once"; \
-	      HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) --last-failed; }; } && \
+	      HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) --last-failed || status=1; }; \
 	  $(BIN)/python benchmarks/widget_latency.py; \
+	  exit $$status; \
 	fi
 
 bench-widgets: $(STAMP)

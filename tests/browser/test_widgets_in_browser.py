@@ -33,8 +33,10 @@ DEPTH = re.compile(r"depth|layers", re.I)
 def _served_notebooks():
     out = []
     for name, folder in SERVED.items():
-        for path in sorted(folder.glob("*.ipynb")) + sorted(folder.glob("solutions/*.ipynb")):
-            out.append((f"{name}/{path.relative_to(folder).as_posix()}", path))
+        paths = sorted(folder.glob("*.ipynb"))
+        if folder != FIXTURES:     # the fixture solution only serves the HTML edition's tests
+            paths += sorted(folder.glob("solutions/*.ipynb"))
+        out += [(f"{name}/{p.relative_to(folder).as_posix()}", p) for p in paths]
     return out
 
 
