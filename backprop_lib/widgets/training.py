@@ -15,22 +15,8 @@ import matplotlib.pyplot as plt
 import backprop_lib as bp
 
 from ..plots import training as tplots
+from ..plots.live import to_png
 from .controls import LiveFigure, dropdown, int_slider, log_slider, panel
-
-
-def _push(live: LiveFigure) -> None:
-    """Show the figure's new state now, even while the cell is still running: ipympl's
-    ``draw_idle`` waits for the kernel to be idle, a full ``draw`` sends the picture at once."""
-    if live.interactive:
-        live.fig.canvas.draw()
-    else:
-        live.refresh()
-
-
-def _watched(live: LiveFigure) -> bool:
-    """False when an ipympl canvas has no browser attached (a headless run such as nbval):
-    then intermediate frames would be drawn for nobody, and only the last one is drawn."""
-    return not (live.interactive and getattr(live.fig.canvas, "syncing_data_url", False))
 
 
 class LiveTraining:
@@ -39,19 +25,23 @@ class LiveTraining:
         live = LiveTraining(model, X, y)
         history = live.train(epochs=300, optimizer=bp.Adam(0.02))   # displays itself first
 
-    ``widget`` is the layout (progress bar, status line, figure).
+    ``widget`` is the layout (progress bar, status line, picture). The figure travels as a PNG
+    in an ``ipywidgets.Image``: an ipympl canvas cannot show anything while the cell that
+    trains is still running (it waits for the browser's reply, which a busy kernel only reads
+    once the cell ends), so a live view drawn on one stays blank.
     """
 
     def __init__(self, model, X, y, title: str = "training"):
         self.model, self.X, self.y = model, X, y
         with plt.ioff():
-            fig, self.view = tplots.training_figure(model, X, y, None)
-        self.live = LiveFigure(fig)
+            self.fig, self.view = tplots.training_figure(model, X, y, None)
+        plt.close(self.fig)                           # shown through self.picture only
+        self.picture = W.Image(value=to_png(self.fig), format="png")
         self.progress = W.IntProgress(value=0, min=0, max=1, description="steps",
                                       style={"bar_color": "#009E73"})
         self.status = W.HTML("not trained yet")
         self.widget = W.VBox([W.HTML(f"<b>{title}</b>"), W.HBox([self.progress, self.status]),
-                              self.live.widget])
+                              self.picture])
         self.history = None
         self.redraws = 0
 
@@ -75,11 +65,9 @@ class LiveTraining:
         self.progress.max = epochs * steps_per_epoch
         self.progress.value = 0
 
-        watched = _watched(self.live)
-
         def callback(step):
             self.progress.value = step.step
-            if watched and step.step % every == 0:
+            if step.step % every == 0:
                 self._draw(step.history)
 
         history = bp.train(self.model, self.X, self.y, optimizer=optimizer, epochs=epochs,
@@ -93,7 +81,7 @@ class LiveTraining:
         tplots.update_training_figure(self.view, self.model, history)
         self.status.value = tplots._status(history)
         self.redraws += 1
-        _push(self.live)
+        self.picture.value = to_png(self.fig)
 
 
 def batch_choices(n: int):
