@@ -83,7 +83,7 @@ class Dense(Layer):
         X = self._read_cache()
         self._check_grad(dZ, (X.shape[0], self.fan_out))
         np.matmul(X.T, dZ, out=self.W.grad)   # dL/dW = X^T · dL/dZ   (sum over the batch)
-        np.sum(dZ, axis=0, out=self.b.grad)   # dL/db = 1^T · dL/dZ   (b is added to every row)
+        np.add.reduce(dZ, axis=0, out=self.b.grad)  # dL/db = 1^T·dL/dZ (b is added to every row)
         if not input_grad:                    # the first layer's dL/dX is never used in training
             return None
         return dZ @ self.W.value.T            # dL/dX = dL/dZ · W^T

@@ -106,11 +106,12 @@ def softmax_cross_entropy(logits, labels):
 def _softmax_cross_entropy(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)          # the softmax is unchanged by a shift
-    log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    log_p = shifted - log_sum                           # log softmax
+    e = np.exp(shifted)                                 # <= 1: no overflow
+    total = e.sum(axis=1, keepdims=True)
     rows = np.arange(n)
-    loss = float(-log_p[rows, y].mean())
-    grad = np.exp(log_p)                                # p
+    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))   # -log p_y = log Σe - z_y
+    grad = e
+    grad /= total                                       # p = softmax(z)
     grad[rows, y] -= 1.0                                # p - onehot(y)
     grad /= n                                           # dL/dz = (p - onehot(y)) / n
     return loss, grad

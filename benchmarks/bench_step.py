@@ -33,8 +33,19 @@ NETWORKS = [  # name, sizes, activation, examples per step
 ]
 
 
+def same_start(sizes, activation):
+    """The plain network's initial weights: every implementation starts (and, with the same
+    updates, stays) at the same numbers, so none is timed on different values (overflow or
+    subnormal numbers would change the cost of the arithmetic)."""
+    plain = PlainMLP(sizes, activation, seed=0)
+    return plain.W, plain.b
+
+
 def engine_step(sizes, activation, X, y):
     model = bp.mlp(sizes, activation=activation, seed=0)
+    for layer, W, b in zip(model.dense_layers(), *same_start(sizes, activation)):
+        layer.W.value[...] = W
+        layer.b.value[...] = b
     opt = bp.SGD(0.01)
     params = model.parameters()
     loss_fn = bp.losses.UNCHECKED[bp.softmax_cross_entropy]   # as bp.train calls it
@@ -79,6 +90,11 @@ def torch_step(sizes, activation, X, y):
         if i < len(sizes) - 2:
             layers.append(torch.nn.Tanh() if activation == "tanh" else torch.nn.ReLU())
     net = torch.nn.Sequential(*layers)
+    linears = [layer for layer in layers if isinstance(layer, torch.nn.Linear)]
+    with torch.no_grad():
+        for layer, W, b in zip(linears, *same_start(sizes, activation)):
+            layer.weight.copy_(torch.from_numpy(W.T))
+            layer.bias.copy_(torch.from_numpy(b))
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
     loss_fn = torch.nn.CrossEntropyLoss()
