@@ -32,7 +32,9 @@ class Activation(Layer):
 
     def backward(self, dY):
         self._check_grad(dY, self._read_cache().shape)
-        return dY * self.local_grad()        # dL/dZ = dL/dY · f'(Z)
+        dZ = self._array("dZ", dY.shape)
+        np.multiply(dY, self.local_grad(), out=dZ)   # dL/dZ = dL/dY · f'(Z)
+        return dZ
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -44,14 +46,27 @@ class Sigmoid(Activation):
     peak_grad = 0.25
 
     def forward(self, Z):
+        Y = self._array("Y", Z.shape)
+        np.negative(Z, out=Y)                # -Z
         with np.errstate(over="ignore"):     # e^-Z = inf for Z < -709 gives Y = 0, as it should
-            Y = 1.0 / (1.0 + np.exp(-Z))
+            np.exp(Y, out=Y)                 # e^-Z
+        Y += 1.0                             # 1 + e^-Z
+        np.reciprocal(Y, out=Y)              # Y = 1 / (1 + e^-Z)
         self.cache = Y                       # f' is written with Y alone
         return Y
 
     def local_grad(self):
         Y = self._read_cache()
         return Y * (1.0 - Y)
+
+    def backward(self, dY):                  # the product above, in one array
+        Y = self._read_cache()
+        self._check_grad(dY, Y.shape)
+        dZ = self._array("dZ", Y.shape)
+        np.subtract(1.0, Y, out=dZ)          # 1 - Y
+        dZ *= Y                              # f'(Z) = Y·(1 - Y)
+        dZ *= dY                             # dL/dZ = dL/dY · f'(Z)
+        return dZ
 
     def saturated(self):                     # Y(1-Y) < 0.05/4  <=>  |Y - 1/2| > sqrt(0.2375)
         return np.abs(self._read_cache() - 0.5) > _SIGMOID_EDGE
@@ -61,13 +76,23 @@ class Tanh(Activation):
     """Y = tanh(Z), squashing into (-1, 1); f'(Z) = 1 - Y² <= 1."""
 
     def forward(self, Z):
-        Y = np.tanh(Z)
-        self.cache = Y
+        Y = self._array("Y", Z.shape)
+        np.tanh(Z, out=Y)
+        self.cache = Y                       # f' is written with Y alone
         return Y
 
     def local_grad(self):
         Y = self._read_cache()
         return 1.0 - Y * Y
+
+    def backward(self, dY):                  # the product above, in one array
+        Y = self._read_cache()
+        self._check_grad(dY, Y.shape)
+        dZ = self._array("dZ", Y.shape)
+        np.multiply(Y, Y, out=dZ)            # Y²
+        np.subtract(1.0, dZ, out=dZ)         # f'(Z) = 1 - Y²
+        dZ *= dY                             # dL/dZ = dL/dY · f'(Z)
+        return dZ
 
     def saturated(self):                     # 1 - Y² < 0.05  <=>  |Y| > sqrt(0.95)
         return np.abs(self._read_cache()) > _TANH_EDGE
@@ -77,23 +102,28 @@ class ReLU(Activation):
     """Y = max(0, Z); f'(Z) = 1 where Z > 0, else 0 (a unit that is never positive is dead)."""
 
     def forward(self, Z):
-        self.cache = Z > 0                   # f' is just where Z was positive
-        return np.maximum(Z, 0.0)
+        Y = self._array("Y", Z.shape)
+        np.maximum(Z, 0.0, out=Y)
+        self.cache = Y                       # f' is written with Y alone: Y > 0 exactly where Z > 0
+        return Y
 
     def local_grad(self):
-        return self._read_cache().astype(np.float64)
+        return (self._read_cache() > 0).astype(np.float64)
 
     def saturated_fraction(self):            # dead: Z <= 0, no gradient at all
-        positive = self._read_cache()
-        return 1.0 - np.count_nonzero(positive) / positive.size
+        Y = self._read_cache()
+        return 1.0 - np.count_nonzero(Y > 0) / Y.size
 
     def saturated(self):
-        return ~self._read_cache()
+        return ~(self._read_cache() > 0)
 
-    def backward(self, dY):
-        positive = self._read_cache()
-        self._check_grad(dY, positive.shape)
-        return dY * positive                 # dL/dZ = dL/dY where Z > 0, else 0
+    def backward(self, dY):                  # the product dL/dY · f'(Z), in one array
+        Y = self._read_cache()
+        self._check_grad(dY, Y.shape)
+        dZ = self._array("dZ", Y.shape)
+        np.greater(Y, 0.0, out=dZ)           # f'(Z): 1.0 where Z > 0, else 0.0
+        dZ *= dY                             # dL/dZ = dL/dY where Z > 0, else 0
+        return dZ
 
 
 class LeakyReLU(Activation):
@@ -106,12 +136,14 @@ class LeakyReLU(Activation):
         self.slope = float(slope)
 
     def forward(self, Z):
-        positive = Z > 0
-        self.cache = positive
-        return np.where(positive, Z, self.slope * Z)
+        Y = self._array("Y", Z.shape)
+        np.multiply(Z, self.slope, out=Y)    # slope·Z,
+        np.maximum(Z, Y, out=Y)              # max(Z, slope·Z): Z where Z > 0 (slope < 1)
+        self.cache = Y                       # Y > 0 exactly where Z > 0
+        return Y
 
     def local_grad(self):
-        return np.where(self._read_cache(), 1.0, self.slope)
+        return np.where(self._read_cache() > 0, 1.0, self.slope)
 
     saturated_fraction = ReLU.saturated_fraction   # the leak is (usually) under 5%: "nearly dead"
     saturated = ReLU.saturated

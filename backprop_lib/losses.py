@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import as_float_array, as_labels
+from .layers import ones
 
 
 def _as_prediction(pred, name):
@@ -103,17 +104,23 @@ def softmax_cross_entropy(logits, labels):
     return _softmax_cross_entropy(z, y)
 
 
+def _row_max(z):
+    """z.max(axis=1), faster: numpy reduces each short row of an (n, C) array on its own, which
+    for a classifier's few columns costs ~10x more than reducing the transposed copy."""
+    return np.ascontiguousarray(z.T).max(axis=0)
+
+
 def _softmax_cross_entropy(z, y):
-    n = z.shape[0]
-    shifted = z - z.max(axis=1, keepdims=True)          # the softmax is unchanged by a shift
-    e = np.exp(shifted)                                 # <= 1: no overflow
-    total = e.sum(axis=1, keepdims=True)
+    n, classes = z.shape
     rows = np.arange(n)
-    loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))   # -log p_y = log Σe - z_y
+    shifted = z - _row_max(z)[:, None]                  # the softmax is unchanged by a shift
+    e = np.exp(shifted)                                 # <= 1: no overflow
+    total = e @ ones(classes)                           # Σ_j e^z_j for each row
+    loss = float(np.add.reduce(np.log(total) - shifted[rows, y])) / n  # -log p_y = log Σe - z_y
     grad = e
-    grad /= total                                       # p = softmax(z)
-    grad[rows, y] -= 1.0                                # p - onehot(y)
-    grad /= n                                           # dL/dz = (p - onehot(y)) / n
+    total *= n
+    np.divide(grad.T, total, out=grad.T)                # p / n, p = softmax(z) (.T: see _row_max)
+    grad[rows, y] -= 1.0 / n                            # dL/dz = (p - onehot(y)) / n
     return loss, grad
 
 

@@ -196,19 +196,20 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     # Overflow on the way to a diverged loss is expected and handled below: no numpy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch, X_b, y_b, epoch_end in schedule:
-            out = model._forward(X_b)                                   # 1. forward
-            value, dout = loss_fn(out, y_b) if np.isfinite(out).all() else (math.nan, None)
-            if not math.isfinite(value):                                # 2. error (or blow-up)
-                _diverged(history, step, epoch, value, optimizer)
-                break
-            model.backward(dout, input_grad=False)                      # 3. backward
-            stats[step] = layer_statistics(model, blocks)
-            optimizer.step(params)                                      # 4. update
+            with model.reusing_arrays():             # every step in the same memory (network.py)
+                out = model._forward(X_b)                               # 1. forward
+                value, dout = loss_fn(out, y_b) if np.isfinite(out).all() else (math.nan, None)
+                if not math.isfinite(value):                            # 2. error (or blow-up)
+                    _diverged(history, step, epoch, value, optimizer)
+                    break
+                model.backward(dout, input_grad=False)                  # 3. backward
+                stats[step] = layer_statistics(model, blocks)
+                optimizer.step(params)                                  # 4. update
+                if classify:
+                    epoch_hits += accuracy(out, y_b) * len(X_b)
             losses[step] = value
             step += 1
             epoch_loss += value * len(X_b)
-            if classify:
-                epoch_hits += accuracy(out, y_b) * len(X_b)
             if epoch_end:
                 _end_epoch(history, step, epoch_loss / n, epoch_hits / n if classify else None,
                            model, validation, loss)

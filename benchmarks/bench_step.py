@@ -16,6 +16,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import time  # noqa: E402
@@ -51,10 +52,11 @@ def engine_step(sizes, activation, X, y):
     loss_fn = bp.losses.UNCHECKED[bp.softmax_cross_entropy]   # as bp.train calls it
 
     def step():
-        out = model._forward(X)
-        _, dout = loss_fn(out, y)
-        model.backward(dout, input_grad=False)
-        opt.step(params)
+        with model.reusing_arrays():                 # as bp.train runs every step
+            out = model._forward(X)
+            _, dout = loss_fn(out, y)
+            model.backward(dout, input_grad=False)
+            opt.step(params)
     return step
 
 
@@ -107,22 +109,29 @@ def torch_step(sizes, activation, X, y):
 
 
 def median_time(fns, repeats, number):
-    """Time each function `number` times per round, rounds interleaved, `repeats` rounds."""
+    """Time each function `number` times per round, rounds interleaved, `repeats` rounds, with
+    the garbage collector off while timing (as timeit does: a collection would land on
+    whichever implementation happened to be running)."""
     times = {name: [] for name in fns}
     for fn in fns.values():
         fn()                                         # warm up
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            times[name].append((time.perf_counter() - t0) / number)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            for name, fn in fns.items():
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                times[name].append((time.perf_counter() - t0) / number)
+    finally:
+        gc.enable()
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     try:
@@ -150,10 +159,11 @@ def main():
                "matmuls": matmul_floor(sizes, activation, X, y)}
         if have_torch:
             fns["torch"] = torch_step(sizes, activation, X, y)
+        fns["engine"]()                              # the first call makes the arrays
         t0 = time.perf_counter()
         fns["engine"]()
         once = time.perf_counter() - t0
-        number = max(1, int(0.02 / max(once, 1e-6)))
+        number = max(1, int(0.05 / max(once, 1e-6)))  # rounds of about 50 ms
         med = median_time(fns, args.repeats, number)
         row = f"{name:34s} {med['engine'] * 1e6:8.0f}us {med['plain'] * 1e6:8.0f}us " \
               f"{med['matmuls'] * 1e6:8.0f}us {med['engine'] / med['plain']:11.2f}x " \

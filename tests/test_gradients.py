@@ -157,3 +157,13 @@ def test_grades():
     assert bp.grade(1e-6) == "look closer"
     assert bp.grade(1e-3) == "suspicious"
     assert bp.grade(0.5) == "WRONG"
+
+
+@pytest.mark.parametrize("name", sorted(bp.ACTIVATIONS))
+def test_activation_backward_is_the_product_with_its_local_grad(name):
+    # the plots read f'(Z) from local_grad; backward computes the same product in one array
+    rng = np.random.default_rng(0)
+    act = bp.activation(name)
+    act.forward(rng.normal(0, 3, (7, 5)))
+    dY = rng.normal(size=(7, 5))
+    np.testing.assert_array_equal(act.backward(dY), dY * act.local_grad())

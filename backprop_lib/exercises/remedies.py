@@ -292,7 +292,7 @@ def check_fix(name: str, fn) -> Answer:
 
 
 CLIP_SETUP = {"sizes": [2] + [32] * 10 + [2], "activation": "relu", "init": "he",
-              "weight_gain": 1.5, "lr": 0.5, "epochs": 15}
+              "weight_gain": 1.5, "lr": 0.5, "epochs": 20}
 
 
 def check_clip_norm(fn) -> Answer:

@@ -109,7 +109,7 @@ CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
 
 
 def clipping_runs(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0, depth: int = 10,
-                  epochs: int = 15):
+                  epochs: int = 20):
     """Two short runs of a deep ReLU network with He init x ``gain``: plain SGD and SGD with
     ``clip_norm``; dict label -> History (labels ``CLIP_LABELS``)."""
     base = {"sizes": debugging.hidden_sizes(depth, 32), "activation": "relu", "init": "he",
