@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validate import check_fraction, check_positive_int, unknown_name
-from .layers import Layer
+from .layers import Layer, ones
 from .parameter import Parameter
 
 
@@ -63,9 +63,9 @@ class BatchNorm(_Norm):
             raise ValueError("BatchNorm needs at least 2 examples per batch in training mode "
                              "(the variance of one example is 0); use a larger batch_size, "
                              "norm='layer', or model.eval()")
-        mean = X.mean(axis=0)
+        mean = _batch_mean(X)
         Xc = X - mean
-        var = np.mean(Xc * Xc, axis=0)
+        var = _batch_mean(Xc * Xc)
         inv_std = 1.0 / np.sqrt(var + self.eps)
         X_hat = Xc * inv_std
         m = self.momentum                      # running averages, for evaluation mode
@@ -79,14 +79,14 @@ class BatchNorm(_Norm):
     def backward(self, dY):
         X_hat, inv_std, batch_stats = self._read_cache()
         self._check_grad(dY, X_hat.shape)
-        self.gamma.grad[...] = np.sum(dY * X_hat, axis=0)  # dL/dgamma = Σ_batch dL/dY · X̂
-        self.beta.grad[...] = np.sum(dY, axis=0)           # dL/dbeta  = Σ_batch dL/dY
+        np.matmul(ones(len(dY)), dY * X_hat, out=self.gamma.grad)  # dL/dgamma = Σ_batch dL/dY·X̂
+        np.matmul(ones(len(dY)), dY, out=self.beta.grad)           # dL/dbeta  = Σ_batch dL/dY
         dX_hat = dY * self.gamma.value                     # dL/dX̂ = dL/dY · gamma
         if not batch_stats:                                # fixed statistics: a plain rescale
             return dX_hat * inv_std
         # The mean and the variance depend on every row, so each row's gradient also flows
         # through them:  dL/dX = (1/σ)·(dX̂ - mean(dX̂) - X̂·mean(dX̂·X̂))   (means over the batch)
-        return inv_std * (dX_hat - dX_hat.mean(axis=0) - X_hat * np.mean(dX_hat * X_hat, axis=0))
+        return inv_std * (dX_hat - _batch_mean(dX_hat) - X_hat * _batch_mean(dX_hat * X_hat))
 
     def __repr__(self):
         return f"BatchNorm({self.features})"
@@ -109,8 +109,8 @@ class LayerNorm(_Norm):
     def backward(self, dY):
         X_hat, inv_std = self._read_cache()
         self._check_grad(dY, X_hat.shape)
-        self.gamma.grad[...] = np.sum(dY * X_hat, axis=0)
-        self.beta.grad[...] = np.sum(dY, axis=0)
+        np.matmul(ones(len(dY)), dY * X_hat, out=self.gamma.grad)
+        np.matmul(ones(len(dY)), dY, out=self.beta.grad)
         dX_hat = dY * self.gamma.value
         # as in BatchNorm, with the means taken over each row's features instead of the batch
         return inv_std * (dX_hat - dX_hat.mean(axis=1, keepdims=True)
@@ -118,6 +118,12 @@ class LayerNorm(_Norm):
 
     def __repr__(self):
         return f"LayerNorm({self.features})"
+
+
+def _batch_mean(X):
+    """X.mean(axis=0) as the product (1/n)·1^T·X: the same numbers, several times faster for
+    the narrow arrays of these networks."""
+    return ones(len(X)) @ X / len(X)
 
 
 NORMS = {"batch": BatchNorm, "layer": LayerNorm}

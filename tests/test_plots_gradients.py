@@ -44,6 +44,15 @@ def test_layer_values_log_axis_and_update():
     assert len(line.get_xdata()) == 4
 
 
+def test_log_axes_keep_few_minor_ticks():
+    # eight decades: 2 minor ticks per decade (not 8) keep the redraw of a live figure short
+    line = gplots.plot_layer_values(np.logspace(-7, 0, 6), stat="delta_rms")
+    ax = line.axes
+    ax.figure.canvas.draw()
+    decades = np.log10(ax.get_ylim()[1] / ax.get_ylim()[0])
+    assert len(ax.yaxis.get_minorticklocs()) <= 2 * (np.ceil(decades) + 2)
+
+
 def test_gradient_profile_with_theory(data):
     sizes, _, profile = _deep(data)
     predicted = theory.predicted_delta_rms(sizes, "sigmoid", "standard",

@@ -76,7 +76,7 @@ def plot_layer_values(values, ax=None, label: str | None = None, color_index: in
     (line,) = ax.plot(layers, _positive(values), marker=marker, color=style.color(color_index),
                       linestyle=linestyle or style.linestyle(color_index), lw=1.8, ms=5,
                       label=label, **kw)
-    ax.set_yscale("log")
+    style.log_axis(ax)
     ax.yaxis.set_minor_formatter(NullFormatter())
     _layer_axis(ax, len(values))
     if stat is not None:
@@ -190,7 +190,7 @@ def plot_gradient_history(history, stat: str = "grad_norm", ax=None, layers=None
                           linestyle=style.linestyle(k) if len(layers) <= 8 else "-",
                           lw=1.5, label=label)
         lines.append(line)
-    ax.set_yscale("log")
+    style.log_axis(ax)
     ax.set_xlabel("training step")
     ax.set_ylabel(STAT_LABELS[stat])
     ax.grid(True, which="major", alpha=0.3)

@@ -136,7 +136,7 @@ def loss_curve(ax, history=None, steps: int | None = None, log: bool = True,
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     if log:
-        ax.set_yscale("log")
+        style.log_axis(ax)
     ax.grid(True, alpha=0.3)
     if steps is not None:
         ax.set_xlim(0, max(int(steps), 1))

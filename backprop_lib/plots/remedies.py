@@ -12,7 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import debugging
 from ..activations import activation as make_activation
-from .style import DIVERGING_CMAP, SEQUENTIAL_CMAP, color, linestyle, new_figure
+from .style import DIVERGING_CMAP, SEQUENTIAL_CMAP, color, linestyle, log_axis, new_figure
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -97,7 +97,7 @@ def plot_init_profile(profile: dict | None = None):
               label="measured RMS dL/dZ")
     ax_g.plot(p["layer"], p["predicted"], "--", color=color(1), lw=2, gid="predicted",
               label="theory: x factor per layer")
-    ax_g.set_yscale("log")
+    log_axis(ax_g)
     ax_g.set(xlabel="layer (1 = next to the input)", ylabel="RMS of dL/dZ (log scale)")
     ax_g.legend(loc="lower right")
     ax_g.grid(alpha=0.3)
@@ -158,7 +158,7 @@ def plot_training_grid(runs: dict):
         losses = r.history.train_loss
         ax_l.plot(np.arange(1, len(losses) + 1), losses, color=color(acts.index(act)),
                   linestyle=linestyle(inits.index(init)), lw=1.8, label=f"{act} + {init}")
-    ax_l.set_yscale("log")
+    log_axis(ax_l)
     ax_l.set(xlabel="epoch", ylabel="training loss (log scale)")
     ax_l.legend(fontsize="x-small", ncol=2, loc="lower left")
     ax_l.grid(alpha=0.3, )
@@ -193,7 +193,7 @@ def plot_norm_comparison(profiles: dict, histories: dict | None = None):
     for k, (label, p) in enumerate(profiles.items()):
         ax_g.plot(p["layer"], p["delta_rms"], marker="o", color=color(k), linestyle=linestyle(k),
                   lw=2, gid=f"profile:{label}", label=label)
-    ax_g.set_yscale("log")
+    log_axis(ax_g)
     ax_g.set(xlabel="layer (1 = next to the input)", ylabel="RMS of dL/dZ at init (log scale)")
     ax_g.legend(loc="best", fontsize="small")
     ax_g.grid(alpha=0.3)
@@ -261,7 +261,7 @@ def plot_clipping(histories: dict):
         ax.plot(np.arange(1, h.steps + 1), h.loss, color=color(k), linestyle=linestyle(k), lw=1.5,
                 gid=f"loss:{label}", label=label)
         ax.plot([], [], "X", color=color(k), ms=11, gid=f"end:{label}")
-    ax.set_yscale("log")
+    log_axis(ax)
     ax.set(xlabel="step", ylabel="training loss (log scale, cut at 1e4)")
     ax.legend(loc="upper right", fontsize="small")
     ax.grid(alpha=0.3)
@@ -308,7 +308,7 @@ def plot_broken_runs(runs: dict):
             ax.plot(np.arange(1, h.steps + 1), h.loss, color=color(k), lw=1.2)
             finite = h.loss[np.isfinite(h.loss) & (h.loss > 0)]
             if finite.size and finite.max() > 100 * finite.min():
-                ax.set_yscale("log")              # a diverging loss spans many powers of ten
+                log_axis(ax)                      # a diverging loss spans many powers of ten
         if h.diverged:
             ax.plot([h.steps], [h.loss[-1]] if h.steps else [1.0], "X", color=color(3), ms=10)
         problem = r.diagnosis.problems[0] if r.diagnosis else "no finding"

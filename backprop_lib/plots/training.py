@@ -42,7 +42,7 @@ def plot_loss_curve(history, ax=None, label: str = "loss per step", color_index:
     (line,) = ax.plot(steps, history.loss, color=style.color(color_index),
                       linestyle=style.linestyle(color_index), lw=1.5, label=label)
     if log:
-        ax.set_yscale("log")
+        style.log_axis(ax)
     ax.set_xlabel("step (one update of the weights)")
     ax.set_ylabel("loss")
     ax.grid(True, which="major", alpha=0.3)

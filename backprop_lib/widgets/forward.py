@@ -14,7 +14,6 @@ import matplotlib.pyplot as plt
 
 from ..exercises.forward import tiny_network
 from ..plots import forward as fplots
-from ..plots.live import freeze_layout
 from .controls import LiveFigure, panel, slider
 
 
@@ -24,7 +23,6 @@ class Explorer:
     def __init__(self, controls: dict, fig, update, title: str | None = None):
         self.controls = controls
         self.fig = fig
-        freeze_layout(fig)                  # lay out once: each redraw then skips the layout
         self.live = LiveFigure(fig)
         self._update = update
         self.updates = 0
