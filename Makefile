@@ -70,6 +70,7 @@ bench-widgets: $(STAMP)
 
 bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py --warm-allocator
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis

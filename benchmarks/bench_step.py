@@ -133,7 +133,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--warm-allocator", action="store_true",
+                        help="first make and free a 32 MB array, as a Jupyter kernel that has "
+                             "worked with large arrays has: the C allocator then keeps freed "
+                             "memory for reuse instead of returning it, so a fresh array costs "
+                             "no page faults and reusing arrays gains nothing")
     args = parser.parse_args()
+    if args.warm_allocator:
+        del_me = np.ones(4_000_000)
+        del del_me
     try:
         import torch  # noqa: F401
         have_torch = True
@@ -143,7 +151,8 @@ def main():
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, numpy {np.__version__}, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
-          + ("" if have_torch else "; PyTorch not installed"))
+          + ("" if have_torch else "; PyTorch not installed")
+          + ("; allocator warmed" if args.warm_allocator else ""))
     header = f"{'network':34s} {'engine':>10s} {'plain':>10s} {'matmuls':>10s} " \
              f"{'engine/plain':>12s} {'engine/matmuls':>14s}"
     if have_torch:
