@@ -272,17 +272,30 @@ class Run:
                 f"(needs {LEARNS_ABOVE:.0%}); {self.history.summary()}")
 
 
+def _train(setup, epochs, validate: bool):
+    cfg = setup.config
+    return train(setup.model, setup.X_train, setup.y_train, optimizer=setup.optimizer,
+                 epochs=cfg["epochs"] if epochs is None else epochs,
+                 batch_size=min(cfg["batch_size"], len(setup.y_train)), seed=cfg["seed"],
+                 validation=(setup.X_val, setup.y_val) if validate else None)
+
+
+def train_history(config, epochs: int | None = None):
+    """Build and train ``config`` quietly, with no validation figures and no checklist: the
+    ``History`` (loss per step, layer statistics) that an explorer's figure needs, about a
+    fifth sooner than ``run``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _train(build(config), epochs, validate=False)
+
+
 def run(config, epochs: int | None = None, diagnose_it: bool = True) -> Run:
     """Build and train ``config`` (quietly: a divergence is recorded, not warned about), then
     evaluate on the validation set and, with ``diagnose_it``, run the checklist."""
     setup = build(config)
-    cfg = setup.config
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        history = train(setup.model, setup.X_train, setup.y_train, optimizer=setup.optimizer,
-                        epochs=cfg["epochs"] if epochs is None else epochs,
-                        batch_size=min(cfg["batch_size"], len(setup.y_train)), seed=cfg["seed"],
-                        validation=(setup.X_val, setup.y_val))
+        history = _train(setup, epochs, validate=True)
         if history.diverged:
             val_accuracy = 0.0
         else:
@@ -500,5 +513,5 @@ __all__ = [
     "BASELINE", "BROKEN", "LEARNS_ABOVE", "Diagnosis", "Finding", "Run", "Setup",
     "batch_dependence", "broken", "build", "check_config", "compare", "diagnose",
     "hidden_sizes", "init_profile", "label_agreement", "results_table", "run",
-    "scale_weights", "set_hidden_bias", "units_identical",
+    "scale_weights", "set_hidden_bias", "train_history", "units_identical",
 ]

@@ -74,6 +74,17 @@ def test_config_errors_name_the_problem():
         dbg.broken("nope")
 
 
+def test_train_history_is_the_run_without_validation():
+    # the explorers' quicker path trains exactly as run() does, only without the held-out figures
+    config = {**dbg.BASELINE, "norm": "batch", "epochs": 3}
+    quick = dbg.train_history(config)
+    full = dbg.run(config, diagnose_it=False).history
+    np.testing.assert_array_equal(quick.loss, full.loss)
+    assert quick.val_loss == [] and len(full.val_loss) == 3
+    diverging = dbg.train_history({**config, "norm": None, "lr": 1e4})
+    assert diverging.diverged                        # recorded quietly, as run() does
+
+
 def test_baseline_learns_and_is_clean():
     run = dbg.run(dbg.BASELINE)
     assert run.learned and not run.diagnosis

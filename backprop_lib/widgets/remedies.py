@@ -3,8 +3,8 @@
 - ``init_explorer``: depth, activation and init; ONE forward and backward pass of a fresh network
   (width 32, 256 points): about 5 ms with the redraw (measured).
 - ``norm_explorer``: depth, activation, init and the normalization; the per-layer error at init
-  and a short training run (52 steps at batch 64) with and without normalization: about
-  0.1-0.25 s of CPU per change (measured), most of it the BatchNorm run.
+  and a short training run (32 steps at batch 64) with and without normalization: about
+  0.05-0.1 s of CPU per change (measured), most of it the BatchNorm run.
 - ``clipping_explorer``: the learning rate, the weight gain and the clipping threshold; two
   short runs (105 steps, 10 hidden ReLU layers) without and with clipping: about 0.1 s of CPU.
 
@@ -71,7 +71,7 @@ NORM_LABELS = ("without normalization", "with normalization")
 
 
 def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
-              norm: str = "batch", steps: int = 50, batch_size: int = 64, lr: float = 0.1):
+              norm: str = "batch", steps: int = 32, batch_size: int = 64, lr: float = 0.1):
     """Profiles at init and short training histories of the same deep network without and with
     ``norm``: two dicts label -> profile and label -> History (labels ``NORM_LABELS``)."""
     profiles, histories = {}, {}
@@ -81,7 +81,7 @@ def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standar
         config = {"sizes": debugging.hidden_sizes(depth, 32), "activation": activation,
                   "init": init, "norm": nm, "lr": lr, "batch_size": batch_size,
                   "epochs": max(1, round(steps / steps_per_epoch))}
-        histories[label] = debugging.run(config, diagnose_it=False).history
+        histories[label] = debugging.train_history(config)
     return profiles, histories
 
 
