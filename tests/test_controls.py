@@ -44,11 +44,14 @@ def test_ipympl_canvas_is_used_in_place():
     # matplotlib names the ipympl backend "widget": the canvas, not the name, tells
     code = ("import matplotlib; matplotlib.use('module://ipympl.backend_nbagg'); "
             "import matplotlib.pyplot as plt; from backprop_lib.widgets.controls import LiveFigure;"
-            "fig = plt.figure(); live = LiveFigure(fig); "
+            "import numpy as np; "
+            "fig = plt.figure(); fig.add_subplot(); live = LiveFigure(fig); "
             "print(live.interactive, type(live.widget).__name__); "
-            # refresh draws at once (no round trip through the browser): the figure is then
-            # rendered, which draw_idle alone would not do here
-            "fig.canvas.get_renderer().clear(); live.refresh(); "
-            "import numpy as np; print(np.asarray(fig.canvas.buffer_rgba())[..., 3].min() == 255)")
+            "drawn = lambda: np.asarray(fig.canvas.buffer_rgba())[..., 3].min() == 255; "
+            # before a browser view is ready, refresh only asks for a redraw (an image sent then
+            # arrives broken); once the view has said 'initialized' it draws and sends at once
+            "fig.canvas.get_renderer().clear(); live.refresh(); print(drawn()); "
+            "fig.canvas._handle_message(fig.canvas, {'type': 'initialized'}, []); "
+            "fig.canvas.get_renderer().clear(); live.refresh(); print(drawn())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "Canvas", "True"]
+    assert out.stdout.split() == ["True", "Canvas", "False", "True"]

@@ -88,8 +88,14 @@ class LiveFigure:
 
     def refresh(self):
         if self.interactive:
-            # draw now: ipympl then sends the new image at once. draw_idle() would ask the
-            # browser to ask the kernel for it, a round trip that waits for the kernel to idle.
-            self.fig.canvas.draw()
+            canvas = self.fig.canvas
+            if getattr(canvas, "syncing_data_url", True):
+                # no view in a browser has said it is ready: an image sent now arrives broken
+                # ("drawImage ... broken state"); the view asks for one when it is ready
+                canvas.draw_idle()
+            else:
+                # draw now: ipympl sends the new image at once. draw_idle() would ask the browser
+                # to ask the kernel for it, a round trip that waits for the kernel to be idle.
+                canvas.draw()
         else:
             self._show()
