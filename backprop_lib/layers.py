@@ -6,8 +6,9 @@ returns the gradient for the layer below. Shapes are batch-first: rows are examp
 
 Results are written into arrays from ``_array``: new ones normally, the same ones at every call
 while ``reuse_arrays`` is on (the training loop turns it on; see ``Sequential.reusing_arrays``).
-A fresh array costs the operating system a page fault per 4 KB on first touch; on a deep network
-that is as much time as all the arithmetic, so a training step reuses its memory.
+A fresh array can cost a page fault per 4 KB on first touch: in a fresh process on the course's
+2-core test machine that was as much time as all the arithmetic of a deep network's step, so a
+training step reuses its memory (where the allocator keeps freed memory, it gains little).
 """
 
 from __future__ import annotations
