@@ -118,7 +118,7 @@ def _softmax_cross_entropy(z, y):
     total = e @ ones(classes)                           # Σ_j e^z_j for each row
     loss = float(np.add.reduce(np.log(total) - shifted[rows, y])) / n  # -log p_y = log Σe - z_y
     grad = e
-    total *= n
+    total *= n                                          # n·Σe: one division then gives p / n
     np.divide(grad.T, total, out=grad.T)                # p / n, p = softmax(z) (.T: see _row_max)
     grad[rows, y] -= 1.0 / n                            # dL/dz = (p - onehot(y)) / n
     return loss, grad

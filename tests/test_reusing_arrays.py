@@ -111,3 +111,12 @@ def test_a_callback_gets_new_arrays_it_can_keep():
     assert not np.array_equal(kept[0], kept[2])
     np.testing.assert_array_equal(kept[-1], model.forward(X))
 
+
+
+def test_a_nested_block_leaves_the_outer_one_on():
+    model = bp.mlp([3, 5, 4], seed=0)
+    with model.reusing_arrays():
+        with model.reusing_arrays():
+            pass
+        assert all(layer.reuse_arrays for layer in model.layers)
+    assert not any(layer.reuse_arrays for layer in model.layers)

@@ -6,7 +6,7 @@
   and a short training run (32 steps at batch 64) with and without normalization: about
   0.05-0.1 s of CPU per change (measured), most of it the BatchNorm run.
 - ``clipping_explorer``: the learning rate, the weight gain and the clipping threshold; two
-  short runs (105 steps, 10 hidden ReLU layers) without and with clipping: about 0.1 s of CPU.
+  short runs (140 steps, 10 hidden ReLU layers) without and with clipping: about 0.1 s of CPU.
 
 Each returns a VBox with ``.controls`` (name -> widget), ``.figure`` (the matplotlib figure,
 updated in place) and ``.last_seconds`` (how long the last update took) attached.
