@@ -87,6 +87,15 @@ def test_clipping_plot_marks_divergence():
     assert ax.get_ylim()[1] <= 1e5                       # a loss of 1e80 is cut at the ceiling
 
 
+def test_clipping_explorer_trains_the_same_runs_without_held_out_figures():
+    full = rwidgets.clipping_runs(epochs=2)
+    quick = rwidgets.clipping_runs(epochs=2, validate=False)
+    for label in rwidgets.CLIP_LABELS:
+        np.testing.assert_array_equal(quick[label].loss, full[label].loss)
+        assert quick[label].val_loss == []
+    assert full["SGD with clip_norm"].val_loss
+
+
 def test_broken_runs_plot():
     runs = {name: dbg.run({**dbg.broken(name), "epochs": 3}) for name in ["zero_init",
                                                                          "lr_too_large"]}

@@ -109,12 +109,19 @@ CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
 
 
 def clipping_runs(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0, depth: int = 10,
-                  epochs: int = 20):
+                  epochs: int = 20, validate: bool = True):
     """Two short runs of a deep ReLU network with He init x ``gain``: plain SGD and SGD with
-    ``clip_norm``; dict label -> History (labels ``CLIP_LABELS``)."""
+    ``clip_norm``; dict label -> History (labels ``CLIP_LABELS``). ``validate=False`` skips the
+    held-out figures (the explorer draws only the loss)."""
     base = {"sizes": debugging.hidden_sizes(depth, 32), "activation": "relu", "init": "he",
             "weight_gain": gain, "lr": lr, "epochs": epochs}
-    return {label: debugging.run({**base, "clip_norm": clip}, diagnose_it=False).history
+
+    def history(config):
+        if validate:
+            return debugging.run(config, diagnose_it=False).history
+        return debugging.train_history(config)
+
+    return {label: history({**base, "clip_norm": clip})
             for label, clip in zip(CLIP_LABELS, (None, clip_norm))}
 
 
@@ -128,7 +135,7 @@ def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0
 
     def compute():
         return clipping_runs(controls["lr"].value, controls["gain"].value,
-                             controls["clip_norm"].value)
+                             controls["clip_norm"].value, validate=False)
 
     with plt.ioff():
         live = LiveFigure(rplots.plot_clipping(compute()))
