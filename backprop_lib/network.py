@@ -145,8 +145,8 @@ def _refuse_repeated(layers):
                 f"layers {seen[id(layer)]} and {i} are the same object ({layer!r}): a layer can "
                 "appear only once in a network. A list repeated with * repeats the same objects "
                 "([bp.Dense(8, 8), bp.Tanh()] * 3 is one Dense and one Tanh, three times); make "
-                "new ones instead, for example [l for _ in range(3) for l in (bp.Dense(8, 8), "
-                "bp.Tanh())]")
+                "new ones instead, for example [layer for _ in range(3) for layer in "
+                "(bp.Dense(8, 8), bp.Tanh())]")
         seen[id(layer)] = i
 
 
