@@ -30,11 +30,6 @@ class _Norm(Layer):
     def parameters(self):
         return [self.gamma, self.beta]
 
-    def _check_input(self, X):
-        if X.ndim != 2 or X.shape[1] != self.features:
-            raise ValueError(f"{self.name} expects inputs of shape (n, {self.features}), "
-                             f"got {X.shape}")
-
 
 class BatchNorm(_Norm):
     """Batch normalization: X̂ = (X - mean_batch) / sqrt(var_batch + eps); Y = gamma·X̂ + beta.
@@ -54,7 +49,7 @@ class BatchNorm(_Norm):
         return {"running_mean": self.running_mean, "running_var": self.running_var}
 
     def forward(self, X):
-        self._check_input(X)
+        self._check_input(X, self.features)
         if not self.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
             X_hat = (X - self.running_mean) * inv_std
@@ -108,7 +103,7 @@ class LayerNorm(_Norm):
     training and evaluation."""
 
     def forward(self, X):
-        self._check_input(X)
+        self._check_input(X, self.features)
         mean = X.mean(axis=1, keepdims=True)
         Xc = X - mean
         var = np.mean(Xc * Xc, axis=1, keepdims=True)
