@@ -73,14 +73,15 @@ class BatchNorm(_Norm):
         """running = (1 - momentum)·running + momentum·batch, for evaluation mode. A batch whose
         statistics are NaN or infinite (a blow-up upstream) is not averaged in: the running
         statistics keep their last finite values, and a warning says so."""
-        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+        m = self.momentum
+        new_mean = (1 - m) * self.running_mean + m * mean
+        new_var = (1 - m) * self.running_var + m * var
+        if not (np.isfinite(new_mean).all() and np.isfinite(new_var).all()):
             warnings.warn(f"{self.name}: this batch's mean or variance is NaN or infinite (the "
                           "signal blew up before this layer); the running statistics were left "
                           "as they were", RuntimeWarning, stacklevel=4)
             return
-        m = self.momentum
-        self.running_mean = (1 - m) * self.running_mean + m * mean
-        self.running_var = (1 - m) * self.running_var + m * var
+        self.running_mean, self.running_var = new_mean, new_var
 
     def backward(self, dY):
         X_hat, inv_std, batch_stats = self._read_cache()
