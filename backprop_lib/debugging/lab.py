@@ -14,10 +14,7 @@ import numpy as np
 
 from .. import datasets
 from .._validate import as_rng, unknown_name
-from ..activations import ACTIVATIONS
-from ..init import INITIALIZERS
 from ..network import Sequential, mlp
-from ..normalization import NORMS
 from ..optim import SGD
 from ..train import History, evaluate, train
 from .checklist import Diagnosis, diagnose
@@ -79,12 +76,10 @@ def check_config(config) -> dict:
     config = {**BASELINE, **config}
     if config["data"] not in datasets.TOY_SETS:
         raise unknown_name("data", config["data"], datasets.TOY_SETS)
-    if config["activation"] not in ACTIVATIONS:
-        raise unknown_name("activation", config["activation"], ACTIVATIONS)
-    if config["init"] not in INITIALIZERS:
-        raise unknown_name("init", config["init"], INITIALIZERS)
-    if config["norm"] is not None and config["norm"] not in NORMS:
-        raise unknown_name("norm", config["norm"], [None, *NORMS])
+    # sizes, activation, init, norm and seed are checked by mlp itself (one copy of the rules,
+    # one wording of the messages): building the model is cheap for the lab's small networks
+    mlp(config["sizes"], activation=config["activation"], init=config["init"],
+        norm=config["norm"], seed=config["seed"])
     sizes = list(config["sizes"])
     if len(sizes) < 3 or sizes[0] != 2:
         raise ValueError(f"sizes must start with 2 inputs and have at least one hidden layer, "
