@@ -1,62 +1,24 @@
 """The checklist for a network that does not learn: ``diagnose(history or model, ...)`` turns
-measurements into findings such as "loss diverged: lr too large" or "70% dead ReLUs", each with
-what to try. Engine floor: numpy only.
+measurements into findings such as "loss diverged: lr too large" or "100% dead ReLUs", each with
+what to try in words (``advice``) and as a change to a lab config (``fix``) that, applied, makes
+every broken network of the lab learn (tests/test_debugging_fixes.py checks that over five seeds).
+Engine floor: numpy only.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._validate import as_float_array, as_rng
 from ..activations import ReLU
 from ..diagnostics import dead_units, gradient_profile
+from ..init import RECOMMENDED_INIT
 from ..losses import softmax_cross_entropy
 from ..network import Sequential, dense_blocks
 from ..train import History
-from .measurements import units_identical
-
-
-@dataclass
-class Finding:
-    """One thing the checklist found: a short ``problem`` key, what was measured, what to try."""
-
-    problem: str
-    message: str
-    fix: str
-
-    def __str__(self):
-        return f"{self.message}  ->  {self.fix}"
-
-
-@dataclass
-class Diagnosis:
-    """The findings of ``diagnose``, most fundamental first. Falsy when nothing was found."""
-
-    findings: list = field(default_factory=list)
-
-    @property
-    def problems(self) -> list[str]:
-        return [f.problem for f in self.findings]
-
-    def __contains__(self, problem):
-        return problem in self.problems
-
-    def __bool__(self):
-        return bool(self.findings)
-
-    def __len__(self):
-        return len(self.findings)
-
-    def __str__(self):
-        if not self.findings:
-            return "checklist: nothing wrong found"
-        return "\n".join(["checklist:"] + [f"- {f}" for f in self.findings])
-
-    def _repr_pretty_(self, p, cycle):
-        p.text(str(self))
-
+from .findings import Diagnosis, Finding, all_finite, untouched
+from .measurements import set_hidden_bias, units_identical
+from .sanity import initial_loss_check, overfit_tiny_batch, update_ratios
 
 #: thresholds of the checklist
 VANISHING_BELOW = 1e-2     # first/last hidden-layer ratio of RMS dL/dZ
@@ -93,16 +55,29 @@ def _layer_word(model):
     return "dead ReLUs" if relu else "fully saturated units"
 
 
-def diagnose(target, *data, loss=softmax_cross_entropy, history=None) -> Diagnosis:
-    """Go through the checklist for a network that does not learn.
+def dead_per_layer(model, X) -> np.ndarray:
+    """Per hidden layer, the share of units of ``model`` quiet for every row of X (on a copy)."""
+    probe = untouched(model)
+    with np.errstate(all="ignore"):
+        probe.forward(X)
+    return dead_units(probe)
 
-    ``diagnose(history)`` reads what happened during training; ``diagnose(model, X, y)`` checks
-    a model (a ``Sequential``) on (X, y) with one forward and backward pass, no update; both
-    together: ``diagnose(history, model, X, y)`` or ``diagnose(model, X, y, history=history)``.
-    Checks, in order: divergence, identical hidden units (zero init), dead or saturated units,
-    vanishing or exploding gradients, labels unrelated to the inputs, a loss that hardly moved,
-    training far better than validation.
-    """
+
+def dead_fraction(model, X) -> float:
+    """The share of all hidden units of ``model`` quiet for every row of X (on a copy)."""
+    dead = dead_per_layer(model, X)
+    return float(np.mean(dead)) if dead.size else 0.0
+
+
+def dead_without_biases(model, X) -> float:
+    """The experiment that tells whether the biases killed the units: the share of hidden units
+    still dead when every hidden bias of a copy of ``model`` is set to 0."""
+    probe = set_hidden_bias(untouched(model), 0.0)
+    return dead_fraction(probe, X)
+
+
+def _parse(target, data, history):
+    """(history, model, X, y) from diagnose's arguments, or a clear error."""
     model = X = y = None
     if isinstance(target, History):
         history = target
@@ -121,70 +96,85 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None) -> Diagnos
                         f"got {type(target).__name__}")
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be a History from bp.train, got {type(history).__name__}")
-    findings: list[Finding] = []
+    return history, model, X, y
 
-    if history is not None and history.diverged:
+
+def _lr_fix(config, ratio_check) -> dict:
+    """The lr change for a run whose steps are too large: the update-ratio check's when it has
+    one, else 10x smaller; nothing when the config (and so the lr) is unknown."""
+    if ratio_check is not None and ratio_check.finding is not None:
+        return dict(ratio_check.finding.fix)
+    return {"lr": config["lr"] / 10} if config is not None else {}
+
+
+def diagnose(target, *data, loss=softmax_cross_entropy, history=None,
+             config: dict | None = None) -> Diagnosis:
+    """Go through the checklist for a network that does not learn.
+
+    ``diagnose(history)`` reads what happened during training; ``diagnose(model, X, y)`` checks
+    a model (a ``Sequential``) on (X, y) with one forward and backward pass on a copy (the model
+    is not changed, and may have diverged); both together: ``diagnose(history, model, X, y)`` or
+    ``diagnose(model, X, y, history=history)``. With ``config`` (a lab config, as ``run`` passes
+    it) the sanity checks run on the network as it was before training (``build(config)``) and
+    every finding's ``fix`` is a concrete config change; ``diagnose(model, X, y)`` without a
+    history runs them on ``model`` itself. Checks, in order: divergence, identical hidden units
+    (zero init), dead or saturated units, vanishing or exploding gradients, labels unrelated to
+    the inputs, the sanity checks (initial loss, update size, a tiny batch), a loss that hardly
+    moved, training far better than validation.
+    """
+    history, model, X, y = _parse(target, data, history)
+    if config is not None:
+        from .lab import build  # deferred: the lab itself calls diagnose
+        start = build(config)
+        config = start.config
+    findings: list[Finding] = []
+    ratio_check = None
+    if config is not None:
+        ratio_check = update_ratios(start.model, start.X_train, start.y_train, start.optimizer,
+                                    batch_size=min(config["batch_size"], len(start.y_train)),
+                                    seed=config["seed"])
+    diverged = (history is not None and history.diverged) or (model is not None
+                                                               and not all_finite(model))
+    if diverged:
+        where = (f"became NaN or infinite at step {history.diverged_at}"
+                 if history is not None and history.diverged else "the weights hold NaN or inf")
         findings.append(Finding(
-            "diverged", f"loss diverged (became NaN or infinite at step {history.diverged_at}):"
-            " lr too large (or weights too large)",
-            "lower the learning rate 10x, or clip the gradients (clip_norm)"))
+            "diverged", f"loss diverged ({where}): lr too large (or weights too large)",
+            "lower the learning rate until one step changes the weights by about 1e-2 of their "
+            "size (debugging.update_ratios); 10x lower may not be enough",
+            _lr_fix(config, ratio_check)))
     elif history is not None and history.steps >= 2:
         first, last = float(history.loss[0]), float(np.mean(history.loss[-5:]))
         if last > 3 * first:
             findings.append(Finding(
                 "loss_rising", f"loss grew from {first:.3g} to {last:.3g}: lr too large",
-                "lower the learning rate, or clip the gradients (clip_norm)"))
+                "lower the learning rate, or clip the gradients (clip_norm)",
+                _lr_fix(config, ratio_check)))
 
     if model is not None:
-        y_arr = np.asarray(y)
-        same = units_identical(model)
-        if same and all(same):
-            findings.append(Finding(
-                "symmetry", "all hidden units identical: zero (or constant) init; identical "
-                "units get identical gradients and stay identical", "use a random init "
-                "(init='xavier' for sigmoid/tanh, 'he' for ReLU)"))
-        if not (history is not None and history.diverged):
-            with np.errstate(all="ignore"):
-                profile = gradient_profile(model, X, y_arr, loss)
-            delta = profile["delta_rms"][:-1]
-            dead = dead_units(model)
-            n_hidden = len(delta)
-            if dead.size and float(np.mean(dead)) > DEAD_ABOVE and not (same and all(same)):
-                worst = ", ".join(f"layer {i + 1}: {d:.0%}" for i, d in enumerate(dead))
-                word = _layer_word(model)
-                fix = ("set the hidden biases back to 0, lower the lr, or use leaky_relu"
-                       if word == "dead ReLUs"
-                       else "normalize (norm='batch') or use a smaller init")
-                findings.append(Finding(
-                    "dead_units", f"{np.mean(dead):.0%} {word} ({worst}): no gradient "
-                    "passes back through them", fix))
-            if n_hidden >= 2 and np.all(np.isfinite(delta)):
-                last = delta[-1]
-                ratio = delta[0] / last if last > 0 else 0.0
-                if 0 < ratio < VANISHING_BELOW:
-                    findings.append(Finding(
-                        "vanishing", f"layer 1 gradients {ratio:.0e} of layer {n_hidden}'s: "
-                        "vanishing", "use ReLU with He init, or add normalization "
-                        "(norm='batch')"))
-                elif ratio > EXPLODING_ABOVE:
-                    findings.append(Finding(
-                        "exploding", f"layer 1 gradients {ratio:.0e} times layer {n_hidden}'s:"
-                        " exploding", "use a smaller init (He for ReLU, Xavier for tanh), "
-                        "normalization, or clip the gradients"))
-        if y_arr.ndim == 1 and np.issubdtype(y_arr.dtype, np.integer):
-            agreement, chance = label_agreement(X, y_arr)
-            if agreement < chance + LABELS_MARGIN:
-                findings.append(Finding(
-                    "labels", f"labels look unrelated to the inputs: a point's nearest neighbour"
-                    f" has its label {agreement:.0%} of the time (chance {chance:.0%})",
-                    "check that labels and inputs were shuffled together and match"))
+        findings += _model_findings(model, X, np.asarray(y), loss, config,
+                                    start if config is not None else None, diverged, ratio_check)
+
+    sanity = []
+    if config is not None:
+        sanity = [initial_loss_check(start.model, start.X_train, start.y_train, config),
+                  ratio_check, overfit_tiny_batch(start.model, start.X_train, start.y_train,
+                                                  seed=config["seed"])]
+    elif model is not None and history is None and not diverged:
+        sanity = [initial_loss_check(model, X, y), overfit_tiny_batch(model, X, y)]
+    known = set(f.problem for f in findings)
+    for check in sanity:
+        if check.finding is not None and check.finding.problem not in known:
+            if not (check.finding.problem == "update_ratio" and "diverged" in known):
+                findings.append(check.finding)
 
     if history is not None and not history.diverged and history.steps >= 2 and not findings:
         first, last = float(history.loss[0]), float(np.mean(history.loss[-5:]))
         if last > STALLED_ABOVE * first:
             findings.append(Finding(
                 "stalled", f"loss hardly moved ({first:.3g} -> {last:.3g})",
-                "train longer or with a larger lr; look at the per-layer gradients"))
+                "train longer or with a larger lr; look at the per-layer gradients",
+                {"epochs": 2 * config["epochs"]} if config is not None else {}))
     if history is not None and history.val_accuracy and history.train_accuracy:
         gap = history.train_accuracy[-1] - history.val_accuracy[-1]
         if gap > 0.25:
@@ -194,3 +184,83 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None) -> Diagnos
                 "check the labels; use more data or a smaller network"))
     return Diagnosis(findings)
 
+
+def _model_findings(model, X, y, loss, config, start, diverged, ratio_check) -> list[Finding]:
+    """The checks that look at a model: symmetry, dead units, vanishing/exploding, labels."""
+    findings = []
+    setting = dict(getattr(model, "config", None) or {}, **(config or {}))
+    same = units_identical(model)
+    symmetric = bool(same) and all(same)
+    if symmetric:
+        findings.append(Finding(
+            "symmetry", "all hidden units identical: zero (or constant) init; identical units "
+            "get identical gradients and stay identical", "use a random init: init='he' "
+            "(variance 2/fan_in) breaks the symmetry and learns; Xavier's smaller start, the "
+            "textbook choice for tanh, learns more slowly in a short run", {"init": "he"}))
+    if not diverged:
+        with np.errstate(all="ignore"):
+            profile = gradient_profile(untouched(model), X, y, loss)
+        delta = profile["delta_rms"][:-1]
+        dead = dead_fraction(model, X)
+        if dead > DEAD_ABOVE and not symmetric:
+            findings.append(_dead_finding(model, X, dead, setting, start, ratio_check))
+        if len(delta) >= 2 and np.all(np.isfinite(delta)):
+            findings += _flow_findings(delta, setting)
+    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
+        agreement, chance = label_agreement(X, y)
+        if agreement < chance + LABELS_MARGIN:
+            findings.append(Finding(
+                "labels", f"labels look unrelated to the inputs: a point's nearest neighbour "
+                f"has its label {agreement:.0%} of the time (chance {chance:.0%})",
+                "check that labels and inputs were shuffled together and match",
+                {"shuffle_labels": False}))
+    return findings
+
+
+def _dead_finding(model, X, dead, setting, start, ratio_check) -> Finding:
+    per_layer = ", ".join(f"layer {i + 1}: {d:.0%}" for i, d in enumerate(dead_per_layer(model, X)))
+    word = _layer_word(model)
+    measured = f"{dead:.0%} {word} ({per_layer}): no gradient passes back through them"
+    if word != "dead ReLUs":
+        return Finding("dead_units", measured, "normalize (norm='batch') or use a smaller init",
+                       {"norm": "batch"})
+    at_start = dead_fraction(start.model, start.X_train) if start is not None else None
+    if at_start is not None and at_start <= DEAD_ABOVE:   # alive at the start: training did it
+        return Finding(
+            "dead_units", f"{measured}; only {at_start:.0%} were dead before training: steps "
+            "too large pushed them below 0", "lower the learning rate",
+            _lr_fix(setting if start is not None else None, ratio_check))
+    revived = dead_without_biases(model, X)
+    if dead - revived > DEAD_ABOVE:
+        return Finding(
+            "dead_units", f"{measured}; with the hidden biases set to 0 only {revived:.0%} "
+            "stay dead: the negative biases hold every pre-activation below 0",
+            "set the hidden biases to 0 (hidden_bias=0.0). A lower or larger lr does not help "
+            "(no gradient, no step), nor does leaky_relu (each layer passes back 1% of the "
+            "error); norm='batch' also works (it subtracts the batch mean, bias included)",
+            {"hidden_bias": 0.0})
+    return Finding("dead_units", measured, "lower the learning rate, or normalize "
+                   "(norm='batch')", {"norm": "batch"})
+
+
+def _flow_findings(delta, setting) -> list[Finding]:
+    n_hidden, last = len(delta), delta[-1]
+    ratio = delta[0] / last if last > 0 else 0.0
+    if 0 < ratio < VANISHING_BELOW:
+        fix = ({"norm": "batch"} if setting.get("norm") != "batch"
+               else {"activation": "relu", "init": "he"})
+        return [Finding(
+            "vanishing", f"layer 1 gradients {ratio:.0e} of layer {n_hidden}'s: vanishing",
+            "add normalization (norm='batch'), or use ReLU with He init", fix)]
+    if ratio > EXPLODING_ABOVE:
+        if setting.get("weight_gain", 1.0) != 1.0:
+            fix = {"weight_gain": 1.0}
+        elif setting.get("activation") in RECOMMENDED_INIT:
+            fix = {"init": RECOMMENDED_INIT[setting["activation"]]}
+        else:
+            fix = {"clip_norm": 1.0}
+        return [Finding(
+            "exploding", f"layer 1 gradients {ratio:.0e} times layer {n_hidden}'s: exploding",
+            "use a smaller init (He for ReLU, Xavier for tanh), normalization, or clip the "
+            "gradients", fix)]
+    return []

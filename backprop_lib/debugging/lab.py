@@ -17,7 +17,8 @@ from .._validate import as_rng, unknown_name
 from ..network import Sequential, mlp
 from ..optim import SGD
 from ..train import History, evaluate, train
-from .checklist import Diagnosis, diagnose
+from .checklist import diagnose
+from .findings import Diagnosis
 from .measurements import scale_weights, set_hidden_bias
 
 #: A network that learns: the moons, 3 hidden ReLU layers, He init, plain SGD.
@@ -177,7 +178,8 @@ def run(config, epochs: int | None = None, diagnose_it: bool = True) -> Run:
         val_accuracy = 0.0
     result = Run(setup, history, val_accuracy, bool(val_accuracy >= LEARNS_ABOVE))
     if diagnose_it:
-        result.diagnosis = diagnose(history, setup.model, setup.X_train, setup.y_train)
+        result.diagnosis = diagnose(history, setup.model, setup.X_train, setup.y_train,
+                                    config=setup.config)
     return result
 
 
