@@ -117,24 +117,28 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None,
     ``diagnose(model, X, y, history=history)``. With ``config`` (a lab config, as ``run`` passes
     it) the sanity checks run on the network as it was before training (``build(config)``) and
     every finding's ``fix`` is a concrete config change; ``diagnose(model, X, y)`` without a
-    history runs them on ``model`` itself. Checks, in order: divergence, identical hidden units
-    (zero init), dead or saturated units, vanishing or exploding gradients, labels unrelated to
-    the inputs, the sanity checks (initial loss, update size, a tiny batch), a loss that hardly
-    moved, training far better than validation.
+    history runs them on ``model`` itself. Checks, in order: divergence, the initial loss and
+    the update size (sanity checks), identical hidden units (zero init), dead or saturated
+    units, vanishing or exploding gradients, labels unrelated to the inputs, overfitting a tiny
+    batch (sanity check), a loss that hardly moved, training far better than validation.
     """
     history, model, X, y = _parse(target, data, history)
+    diverged = (history is not None and history.diverged) or (model is not None
+                                                               and not all_finite(model))
+    initial = ratio_check = tiny = start = None       # the sanity checks before training
     if config is not None:
         from .lab import build  # deferred: the lab itself calls diagnose
         start = build(config)
         config = start.config
+        begin = (start.model, start.X_train, start.y_train)
+        initial = initial_loss_check(*begin, config)
+        ratio_check = update_ratios(*begin, start.optimizer, seed=config["seed"],
+                                    batch_size=min(config["batch_size"], len(start.y_train)))
+        tiny = overfit_tiny_batch(*begin, seed=config["seed"])
+    elif model is not None and history is None and not diverged:
+        initial, tiny = initial_loss_check(model, X, y), overfit_tiny_batch(model, X, y)
+
     findings: list[Finding] = []
-    ratio_check = None
-    if config is not None:
-        ratio_check = update_ratios(start.model, start.X_train, start.y_train, start.optimizer,
-                                    batch_size=min(config["batch_size"], len(start.y_train)),
-                                    seed=config["seed"])
-    diverged = (history is not None and history.diverged) or (model is not None
-                                                               and not all_finite(model))
     if diverged:
         where = (f"became NaN or infinite at step {history.diverged_at}"
                  if history is not None and history.diverged else "the weights hold NaN or inf")
@@ -150,23 +154,17 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None,
                 "loss_rising", f"loss grew from {first:.3g} to {last:.3g}: lr too large",
                 "lower the learning rate, or clip the gradients (clip_norm)",
                 _lr_fix(config, ratio_check)))
-
+    if initial is not None and initial.finding is not None:
+        findings.append(initial.finding)
+    if ratio_check is not None and ratio_check.finding is not None and not diverged:
+        findings.append(ratio_check.finding)
     if model is not None:
-        findings += _model_findings(model, X, np.asarray(y), loss, config,
-                                    start if config is not None else None, diverged, ratio_check)
-
-    sanity = []
+        findings += _model_findings(model, X, np.asarray(y), loss, config, start, diverged,
+                                    ratio_check)
+    if tiny is not None and tiny.finding is not None:
+        findings.append(tiny.finding)
     if config is not None:
-        sanity = [initial_loss_check(start.model, start.X_train, start.y_train, config),
-                  ratio_check, overfit_tiny_batch(start.model, start.X_train, start.y_train,
-                                                  seed=config["seed"])]
-    elif model is not None and history is None and not diverged:
-        sanity = [initial_loss_check(model, X, y), overfit_tiny_batch(model, X, y)]
-    known = set(f.problem for f in findings)
-    for check in sanity:
-        if check.finding is not None and check.finding.problem not in known:
-            if not (check.finding.problem == "update_ratio" and "diverged" in known):
-                findings.append(check.finding)
+        _restate_lr(findings, config)
 
     if history is not None and not history.diverged and history.steps >= 2 and not findings:
         first, last = float(history.loss[0]), float(np.mean(history.loss[-5:]))
@@ -183,6 +181,34 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None,
                 f"validation {history.val_accuracy[-1]:.0%}: memorizing, not generalizing",
                 "check the labels; use more data or a smaller network"))
     return Diagnosis(findings)
+
+
+#: config entries that change the network a run starts from (not how it is trained)
+STARTING_POINT = ("init", "weight_gain", "hidden_bias", "norm", "activation", "sizes")
+
+
+def _restate_lr(findings, config) -> None:
+    """An lr change measured on the broken starting network is stale once another finding
+    changes that network (too-large weights make every step look too large): measure the update
+    ratio again on the repaired start and keep an lr change only if that still asks for one."""
+    start_fix = {}
+    for finding in reversed(findings):                 # the earlier (more fundamental) wins
+        start_fix.update({k: v for k, v in finding.fix.items() if k in STARTING_POINT})
+    if not start_fix or not any("lr" in f.fix for f in findings):
+        return
+    from .lab import build
+    repaired = build({**config, **start_fix})
+    check = update_ratios(repaired.model, repaired.X_train, repaired.y_train,
+                          repaired.optimizer, seed=config["seed"],
+                          batch_size=min(config["batch_size"], len(repaired.y_train)))
+    for finding in findings:
+        if "lr" in finding.fix:
+            finding.fix = {k: v for k, v in finding.fix.items() if k != "lr"}
+            if check.finding is not None:
+                finding.fix["lr"] = check.finding.fix["lr"]
+            else:
+                finding.advice += (f" (with the other fixes applied, lr {config['lr']:g} "
+                                   "moves the weights at a healthy rate: keep it)")
 
 
 def _model_findings(model, X, y, loss, config, start, diverged, ratio_check) -> list[Finding]:

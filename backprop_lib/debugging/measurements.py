@@ -13,6 +13,7 @@ from .._validate import as_float_array, as_rng, check_positive_int
 from ..diagnostics import dead_units, gradient_profile
 from ..losses import softmax_cross_entropy
 from ..network import Sequential, dense_blocks, mlp
+from .findings import untouched
 
 
 def hidden_sizes(depth: int, width: int, n_inputs: int = 2, n_outputs: int = 2) -> list[int]:
@@ -94,8 +95,8 @@ def batch_dependence(model: Sequential, X, index: int = 0, batches: int = 20,
 
     Returns ``train`` and ``eval``, arrays (batches, outputs): the example's outputs in training
     mode (BatchNorm normalizes with each batch's statistics, so they change with the company the
-    example keeps) and in evaluation mode (running statistics: the same output every time). The
-    model's running statistics and mode are restored afterwards.
+    example keeps) and in evaluation mode (running statistics: the same output every time). It
+    works on a copy: the model's running statistics and mode are not changed.
     """
     X = as_float_array(X, "X")
     batches = check_positive_int(batches, "batches")
@@ -105,22 +106,22 @@ def batch_dependence(model: Sequential, X, index: int = 0, batches: int = 20,
     if batch_size > X.shape[0]:
         raise ValueError(f"batch_size ({batch_size}) is larger than X ({X.shape[0]} rows)")
     rng = as_rng(seed)
-    saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.layers]
-    was_training = model.training
+    probe = untouched(model)             # a training-mode forward updates the running averages
+    saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in probe.layers]
     others = np.delete(np.arange(X.shape[0]), index)
     outputs = {"train": [], "eval": []}
 
-    def restore():                       # a training-mode forward updates the running averages
-        for layer, state in zip(model.layers, saved):
+    def restore():                       # every batch starts from the model's own statistics
+        for layer, state in zip(probe.layers, saved):
             for k, v in layer.buffers().items():
                 v[...] = state[k]
 
     for _ in range(batches):
         rows = np.concatenate([[index], rng.choice(others, batch_size - 1, replace=False)])
         for mode in ("train", "eval"):
-            getattr(model, mode)()
-            outputs[mode].append(model.forward(X[rows])[0].copy())   # row 0 is our example
+            getattr(probe, mode)()
+            with np.errstate(all="ignore"):                        # a diverged model gives NaN
+                outputs[mode].append(probe.forward(X[rows])[0].copy())   # row 0: our example
             restore()
-    model.train() if was_training else model.eval()
     return {mode: np.array(rows) for mode, rows in outputs.items()}
 
