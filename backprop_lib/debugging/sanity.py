@@ -4,21 +4,21 @@ single epoch is wasted. Each returns ``Check(values, finding)``: the numbers it 
 
 1. ``initial_loss_check``: before any training, a network that knows nothing should spread its
    probability evenly over the C classes, so its cross-entropy is about ln(C) (0.69 for two
-   classes). Small random logits z add about var(z)/2 to that. We call it too far when the loss
-   is more than ``INITIAL_LOSS_MARGIN`` = 1 nat above ln(C): exp(-loss) is the geometric mean of
-   the probability given to the true class, so one nat more means the network gives the right
-   class e ≈ 2.7 times less than an even guess would: it starts confidently wrong, and the first
-   steps are spent undoing the init (weights too large, a gain on the init).
+   classes); small random logits z add about (1 - 1/C)·var(z)/2 to that (second order in z).
+   Too far is more than ``INITIAL_LOSS_MARGIN`` = 1 nat above ln(C): exp(-loss) is the geometric
+   mean of the probability given to the true class, so one nat more means the network gives the
+   right class e ≈ 2.7 times less than an even guess would. It starts confidently wrong, and the
+   first steps are spent undoing the init (weights too large, a gain on the init).
 2. ``overfit_tiny_batch``: a network that works can memorize ~10 examples: Adam drives their loss
    near 0 within a couple of hundred steps, whatever the labels. If it cannot, no tuning of the
    full run will help: there is a bug, too little capacity, or no gradient reaching the weights.
 3. ``update_ratios``: the size of one optimizer step relative to the weights, ||ΔW|| / ||W||, per
    layer. CS231n's rule of thumb is about 1e-3 for long runs. Measured on the lab's short runs (a
    few hundred steps, tests/test_debugging_sanity.py): lr 0.1 puts the median layer at about
-   1e-2 and learns; so ``UPDATE_RATIO_TARGET`` here is 1e-2, a median above 1e-1 (each step moves
-   the weights by a tenth of their size) means the lr is too large, and even the fastest layer
-   below 1e-4 means it is too small. The fix scales the lr so that the median reaches the target
-   (plain SGD's step is proportional to the lr).
+   1e-2 and learns on every seed, lr 0.01 (about 1e-3) on fewer. So ``UPDATE_RATIO_TARGET`` here
+   is 1e-2; a median above 1e-1 (each step moves the weights by a tenth of their size) means the
+   lr is too large, and even the fastest layer below 1e-4 means it is too small. The fix scales
+   the lr so that the median reaches the target (plain SGD's step is proportional to the lr).
 
 Engine floor: numpy only.
 """
