@@ -5,6 +5,7 @@ it gives in words is backed by measurement (what it says does not help, does not
 import numpy as np
 import pytest
 
+import backprop_lib as bp
 from backprop_lib import debugging as dbg
 
 SEEDS = range(5)
@@ -50,6 +51,10 @@ def test_what_kills_the_dead_relu_network_is_the_bias():
         setup = dbg.build(config)
         assert dbg.dead_fraction(setup.model, setup.X_train) > 0.9
         assert dbg.dead_without_biases(setup.model, setup.X_train) < 0.2
+        # why leaky ReLU does not help: below 0 it passes back its slope, 1%, at every layer
+        leaky = dbg.build({**config, "activation": "leaky_relu"})
+        delta = bp.gradient_profile(leaky.model, leaky.X_train, leaky.y_train)["delta_rms"]
+        assert delta[-3] / delta[-2] < 0.02                 # last two hidden layers
     finding = dbg.run(dead).diagnosis.findings[0]
     assert "negative biases" in finding.message and "hidden_bias=0.0" in finding.advice
     assert "nor does leaky_relu" in finding.advice

@@ -262,8 +262,9 @@ def _dead_finding(model, X, dead, setting, start, ratio_check) -> Finding:
             "dead_units", f"{measured}; with the hidden biases set to 0 only {revived:.0%} "
             "stay dead: the negative biases hold every pre-activation below 0",
             "set the hidden biases to 0 (hidden_bias=0.0). A lower or larger lr does not help "
-            "(no gradient, no step), nor does leaky_relu (each layer passes back 1% of the "
-            "error); norm='batch' also works (it subtracts the batch mean, bias included)",
+            "(no gradient, no step), nor does leaky_relu (a unit below 0 passes back 1% of the "
+            "error, its slope, at every layer); norm='batch' also works (it subtracts the "
+            "batch mean, bias included)",
             {"hidden_bias": 0.0})
     return Finding("dead_units", measured, "lower the learning rate, or normalize "
                    "(norm='batch')", {"norm": "batch"})
