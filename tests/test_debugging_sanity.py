@@ -186,3 +186,12 @@ def test_update_ratios_leaves_the_optimizer_as_it_was():
     optimizer = bp.SGD(0.1, momentum=0.9)
     dbg.update_ratios(model, X, y, optimizer)
     assert optimizer.steps == 0 and optimizer.state == {}
+    bp.train(model, X, y, optimizer=optimizer, epochs=1, batch_size=20)   # momentum remembered
+    steps, state = optimizer.steps, {p: np.copy(v) for p, v in optimizer.state.items()}
+    before = snapshot(model)
+    check = dbg.update_ratios(model, X, y, optimizer)
+    assert np.all(check.values["ratio"] > 0)
+    assert optimizer.steps == steps and set(optimizer.state) == set(state)
+    for p, v in state.items():
+        np.testing.assert_array_equal(optimizer.state[p], v)
+    assert_same(model, before)
