@@ -6,7 +6,8 @@
 
 On a quadratic L = a/2 · (w - w*)², one step maps the distance to the minimum d to (1 - lr·a)·d:
 lr < 1/a shrinks it without changing sign (converge), 1/a < lr < 2/a flips its sign every step
-while shrinking it (oscillate), lr > 2/a makes it grow (diverge); a tiny lr·a barely moves (crawl).
+while shrinking it (oscillate), lr = 2/a flips it without shrinking it, w -> -w -> w forever
+(bounce), lr > 2/a makes it grow (diverge); a tiny lr·a barely moves (crawl).
 
 Engine floor: numpy only.
 """
@@ -182,7 +183,7 @@ class Path:
 
     @property
     def regime(self) -> str:
-        """What this path did: 'diverge', 'oscillate', 'crawl' or 'converge'."""
+        """What this path did: 'diverge', 'bounce', 'oscillate', 'crawl' or 'converge'."""
         return path_regime(self)
 
 
@@ -225,8 +226,9 @@ def regime(lr: float, curvature: float) -> str:
     """The theory for plain descent on a quadratic of curvature a: each step multiplies the
     distance to the minimum by (1 - lr·a).
 
-    lr·a < 0.05: 'crawl'; < 1: 'converge' (monotone); < 2: 'oscillate' (flips side, shrinking);
-    >= 2: 'diverge' (exactly 2 bounces forever without getting closer).
+    lr·a < 0.05: 'crawl'; <= 1: 'converge' (monotone); < 2: 'oscillate' (flips side, shrinking);
+    = 2: 'bounce' (factor -1: flips side forever, never closer, never farther); > 2: 'diverge'.
+    (lr·a within 1e-9 of 2 counts as 2: a rounding error must not decide the label.)
     """
     lr = check_lr(lr)
     if isinstance(curvature, bool) or not isinstance(curvature, numbers.Real) or curvature <= 0:
@@ -236,6 +238,8 @@ def regime(lr: float, curvature: float) -> str:
         return "crawl"
     if r <= 1.0:
         return "converge"
+    if abs(r - 2.0) <= 1e-9 * 2.0:
+        return "bounce"
     if r < 2.0:
         return "oscillate"
     return "diverge"
@@ -243,8 +247,10 @@ def regime(lr: float, curvature: float) -> str:
 
 def path_regime(path: Path, tol: float = 0.05) -> str:
     """The regime read off a path: 'diverge' if it left the bound or ended farther from the
-    minimum than it started; 'oscillate' if the offset from the minimum changed sign at most steps;
-    'crawl' if it closed less than half the distance; else 'converge'."""
+    minimum than it started (by more than ``tol``); if the offset from the minimum changed sign at
+    most steps, 'bounce' when it ended no closer than (1 - ``tol``) of the starting distance
+    (jumping across without getting anywhere, as at lr·a = 2), else 'oscillate'; 'crawl' if it
+    closed less than half the distance; else 'converge'."""
     ref = path.surface.minimum if path.surface.minimum is not None else path.points[-1]
     d = path.points - ref
     dist = np.linalg.norm(d, axis=1)
@@ -253,7 +259,7 @@ def path_regime(path: Path, tol: float = 0.05) -> str:
     if len(d) > 2:
         dots = np.sum(d[1:] * d[:-1], axis=1)      # negative: it jumped across the minimum
         if np.mean(dots < 0) > 0.5:
-            return "oscillate"
+            return "bounce" if dist[-1] >= dist[0] * (1 - tol) else "oscillate"
     if dist[0] > 0 and dist[-1] > 0.5 * dist[0]:
         return "crawl"
     return "converge"

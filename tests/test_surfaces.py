@@ -95,3 +95,23 @@ def test_path_shapes():
 def test_bad_inputs_say_what_is_wrong(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+@pytest.mark.parametrize("a", [0.5, 1.0, 4.0])
+def test_at_lr_times_curvature_2_the_path_bounces_and_is_labelled_so(a):
+    """lr·a = 2: the factor is -1, w -> -w -> w forever. Neither theory nor the path, nor the
+    explorer's title, may call that converging."""
+    from backprop_lib.plots import descent as dplots
+
+    q = S.quadratic(a)
+    lr = 2.0 / a
+    assert S.regime(lr, a) == "bounce"
+    assert S.regime(lr * (1 + 1e-12), a) == "bounce"        # rounding does not decide the label
+    path = S.descend(q, [3.0], lr, steps=25)
+    w = path.points[:, 0]
+    assert np.allclose(np.abs(w), 3.0) and np.all(np.sign(w[1:]) != np.sign(w[:-1]))
+    assert path.regime == "bounce"
+    title = dplots.regime_title(path)
+    assert "converge" not in title and "bounces" in title
+    assert S.regime(1.99 / a, a) == "oscillate" and S.regime(2.01 / a, a) == "diverge"
+    assert S.descend(q, [3.0], 1.5 / a, steps=25).regime == "oscillate"
