@@ -222,6 +222,42 @@ def descend(surface: Surface, start, lr: float, steps: int = 50, momentum: float
                 lr=lr, momentum=momentum, diverged=diverged, surface=surface)
 
 
+def descend_with(surface: Surface, start, optimizer, steps: int = 50,
+                 bound: float = 1e3) -> Path:
+    """Like ``descend``, but each step is taken by a course optimizer (``bp.SGD``, ``bp.Adam``)
+    on the point as one ``Parameter``: its gradient is the surface's, ``optimizer.step`` moves
+    it. Pass a fresh optimizer: it keeps what it remembers (velocity, averages) between steps."""
+    from .optim import Optimizer
+    from .parameter import Parameter
+
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface such as quadratic(1.0), got "
+                        f"{type(surface).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a course optimizer such as bp.Adam(0.1), got "
+                        f"{type(optimizer).__name__}")
+    if optimizer.steps:
+        raise ValueError(f"this {type(optimizer).__name__} has already taken {optimizer.steps} "
+                         "steps; pass a fresh one so that its memory starts at zero")
+    steps = check_positive_int(steps, "steps", minimum=0)
+    p = Parameter("w", surface._check(start).copy())
+    ref = surface.minimum if surface.minimum is not None else np.zeros(surface.dim)
+    points, grads, diverged = [p.value.copy()], [], False
+    for _ in range(steps):
+        p.grad[...] = surface.gradient(p.value)
+        grads.append(p.grad.copy())
+        optimizer.step([p])
+        points.append(p.value.copy())
+        if not np.all(np.abs(p.value - ref) <= bound):
+            diverged = True
+            break
+    P = np.array(points)
+    return Path(points=P, losses=surface.loss_grid(P),
+                grads=np.array(grads).reshape(-1, surface.dim), lr=optimizer.lr,
+                momentum=float(getattr(optimizer, "momentum", 0.0)), diverged=diverged,
+                surface=surface)
+
+
 def regime(lr: float, curvature: float) -> str:
     """The theory for plain descent on a quadratic of curvature a: each step multiplies the
     distance to the minimum by (1 - lr·a).
@@ -266,4 +302,4 @@ def path_regime(path: Path, tol: float = 0.05) -> str:
 
 
 __all__ = ["Surface", "Quadratic", "DoubleWell", "Rosenbrock", "quadratic", "Path", "descend",
-           "regime", "path_regime", "CRAWL_BELOW"]
+           "descend_with", "regime", "path_regime", "CRAWL_BELOW"]

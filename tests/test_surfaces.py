@@ -115,3 +115,33 @@ def test_at_lr_times_curvature_2_the_path_bounces_and_is_labelled_so(a):
     assert "converge" not in title and "bounces" in title
     assert S.regime(1.99 / a, a) == "oscillate" and S.regime(2.01 / a, a) == "diverge"
     assert S.descend(q, [3.0], 1.5 / a, steps=25).regime == "oscillate"
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.8])
+def test_descend_with_sgd_follows_the_same_path_as_descend(mu):
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0], angle=0.4)
+    a = S.descend(valley, [-3.0, 1.5], 0.02, steps=30, momentum=mu)
+    b = S.descend_with(valley, [-3.0, 1.5], bp.SGD(0.02, momentum=mu), steps=30)
+    assert np.allclose(a.points, b.points) and np.allclose(a.losses, b.losses)
+
+
+def test_descend_with_adam_first_step_is_lr_in_every_coordinate():
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0])
+    path = S.descend_with(valley, [-3.0, 1.5], bp.Adam(0.1), steps=1)
+    assert np.allclose(np.abs(path.points[1] - path.points[0]), 0.1, rtol=1e-6)
+
+
+def test_descend_with_refuses_a_used_optimizer_and_non_optimizers():
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0])
+    opt = bp.Adam(0.1)
+    S.descend_with(valley, [1.0, 1.0], opt, steps=2)
+    with pytest.raises(ValueError, match="pass a fresh one"):
+        S.descend_with(valley, [1.0, 1.0], opt, steps=2)
+    with pytest.raises(TypeError, match="bp.Adam"):
+        S.descend_with(valley, [1.0, 1.0], 0.1, steps=2)
