@@ -284,8 +284,9 @@ def regime(lr: float, curvature: float) -> str:
 def path_regime(path: Path, tol: float = 0.05) -> str:
     """The regime read off a path: 'diverge' if it left the bound or ended farther from the
     minimum than it started (by more than ``tol``); if the offset from the minimum changed sign at
-    most steps, 'bounce' when it ended no closer than (1 - ``tol``) of the starting distance
-    (jumping across without getting anywhere, as at lr·a = 2), else 'oscillate'; 'crawl' if it
+    most steps, 'bounce' when it ended no closer than (1 - ``tol``) of the starting distance, or
+    with no less than (1 - ``tol``) of its starting loss above the minimum (jumping across without
+    getting anywhere, as at lr·a = 2), else 'oscillate'; 'crawl' if it
     closed less than half the distance; else 'converge'."""
     ref = path.surface.minimum if path.surface.minimum is not None else path.points[-1]
     d = path.points - ref
@@ -295,7 +296,11 @@ def path_regime(path: Path, tol: float = 0.05) -> str:
     if len(d) > 2:
         dots = np.sum(d[1:] * d[:-1], axis=1)      # negative: it jumped across the minimum
         if np.mean(dots < 0) > 0.5:
-            return "bounce" if dist[-1] >= dist[0] * (1 - tol) else "oscillate"
+            stuck = dist[-1] >= dist[0] * (1 - tol)
+            if path.surface.minimum is not None:      # a valley can bounce across its steep
+                floor = path.surface.loss(path.surface.minimum)   # side while creeping along
+                stuck = stuck or (path.losses[-1] - floor) >= (path.losses[0] - floor) * (1 - tol)
+            return "bounce" if stuck else "oscillate"
     if dist[0] > 0 and dist[-1] > 0.5 * dist[0]:
         return "crawl"
     return "converge"

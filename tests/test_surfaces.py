@@ -145,3 +145,11 @@ def test_descend_with_refuses_a_used_optimizer_and_non_optimizers():
         S.descend_with(valley, [1.0, 1.0], opt, steps=2)
     with pytest.raises(TypeError, match="bp.Adam"):
         S.descend_with(valley, [1.0, 1.0], 0.1, steps=2)
+
+
+def test_a_valley_bouncing_across_its_steep_side_is_not_called_converging():
+    valley = S.quadratic([1.0, 20.0], angle=0.4)
+    path = S.descend(valley, [-3.0, 1.5], 2.0 / 20.0, steps=60)      # steep side: lr·a = 2
+    assert path.final_loss > 0.9 * path.losses[0]
+    assert path.regime == "bounce"
+    assert S.descend(valley, [-3.0, 1.5], 0.095, steps=60).regime != "bounce"
