@@ -165,29 +165,6 @@ def leaves(root: Value) -> list[Value]:
     return [v for v in topological_order(root) if not v.inputs]
 
 
-def layout(root: Value, spread: float = 1.0) -> dict:
-    """Positions for drawing small graphs: {value: (x, y)}. x is the longest distance from the
-    leaves (0, 1, 2, ...), except that a leaf sits one column before the first node that uses it;
-    y places each node's inputs around the node, as in a tree (a shared value keeps its first
-    place). Numbers only; ``plots.graph`` draws them."""
-    order = topological_order(root)
-    depth = {}
-    for v in order:
-        depth[id(v)] = 1 + max((depth[id(i)] for i in v.inputs), default=-1)
-    for v in order:                                   # leaves next to their first consumer
-        for inp in v.inputs:
-            if not inp.inputs:
-                depth[id(inp)] = min(depth[id(inp)] if depth[id(inp)] > 0 else 10**9,
-                                     depth[id(v)] - 1)
-    pos = {root: (float(depth[id(root)]), 0.0)}
-    for v in reversed(order):                         # from the output back to the leaves
-        k = len(v.inputs)
-        for j, inp in enumerate(v.inputs):
-            if inp not in pos:
-                pos[inp] = (float(depth[id(inp)]), pos[v][1] + ((k - 1) / 2.0 - j) * spread)
-    return pos
-
-
 def neuron(x: float = 1.5, w: float = 0.8, b: float = -0.5, t: float = 1.0) -> dict:
     """The course's example graph: one sigmoid neuron and its squared error,
 
@@ -236,5 +213,5 @@ def finite_difference_errors(f, dfdx: float, x: float, hs) -> dict:
     }
 
 
-__all__ = ["Value", "topological_order", "forward_order", "backward_order", "leaves", "layout",
-           "neuron", "finite_difference", "finite_difference_errors"]
+__all__ = ["Value", "topological_order", "forward_order", "backward_order", "leaves", "neuron",
+           "finite_difference", "finite_difference_errors"]

@@ -74,6 +74,20 @@ def test_config_errors_name_the_problem():
         dbg.broken("nope")
 
 
+@pytest.mark.parametrize("entry, bad", [("activation", "leaky_relux"), ("init", "hee"),
+                                        ("norm", "batchnorm"), ("sizes", [2, 0, 2]),
+                                        ("seed", "zero")])
+def test_config_check_is_mlps_own(entry, bad):
+    # one copy of the rules: check_config's message is exactly the one mlp gives
+    config = {**dbg.BASELINE, entry: bad}
+    with pytest.raises((ValueError, TypeError)) as from_mlp:
+        bp.mlp(config["sizes"], activation=config["activation"], init=config["init"],
+               norm=config["norm"], seed=config["seed"])
+    with pytest.raises(type(from_mlp.value)) as from_config:
+        dbg.check_config({entry: bad})
+    assert str(from_config.value) == str(from_mlp.value)
+
+
 def test_train_history_is_the_run_without_validation():
     # the explorers' quicker path trains exactly as run() does, only without the held-out figures
     config = {**dbg.BASELINE, "norm": "batch", "epochs": 3}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gradcheck import grade
-from ..graph import Value, backward_order, forward_order, layout, topological_order
+from ..graph import Value, backward_order, forward_order, topological_order
 from .style import PALETTE, new_figure
 from .style import caption as add_caption
 
@@ -16,6 +16,29 @@ VALUE_COLOR = PALETTE[0]        # blue: values, the forward pass
 GRAD_COLOR = PALETTE[3]         # vermillion: gradients, the backward pass
 ACTIVE_COLOR = PALETTE[1]       # orange: the node this step works on
 X_SCALE, Y_SCALE = 2.3, 1.25
+
+
+def layout(root: Value, spread: float = 1.0) -> dict:
+    """Positions for drawing small graphs: {value: (x, y)}. x is the longest distance from the
+    leaves (0, 1, 2, ...), except that a leaf sits one column before the first node that uses it;
+    y places each node's inputs around the node, as in a tree (a shared value keeps its first
+    place). Layout is a matter of drawing, so it lives here, not in the engine."""
+    order = topological_order(root)
+    depth = {}
+    for v in order:
+        depth[id(v)] = 1 + max((depth[id(i)] for i in v.inputs), default=-1)
+    for v in order:                                   # leaves next to their first consumer
+        for inp in v.inputs:
+            if not inp.inputs:
+                depth[id(inp)] = min(depth[id(inp)] if depth[id(inp)] > 0 else 10**9,
+                                     depth[id(v)] - 1)
+    pos = {root: (float(depth[id(root)]), 0.0)}
+    for v in reversed(order):                         # from the output back to the leaves
+        k = len(v.inputs)
+        for j, inp in enumerate(v.inputs):
+            if inp not in pos:
+                pos[inp] = (float(depth[id(inp)]), pos[v][1] + ((k - 1) / 2.0 - j) * spread)
+    return pos
 
 
 def total_steps(root: Value) -> int:
@@ -258,4 +281,4 @@ def check_errors(checks: dict, ax=None, caption: str | None = None):
 
 
 __all__ = ["check_errors", "grade_bands", "draw_graph", "draw_pass", "describe_step", "pass_state",
-           "total_steps", "sensitivity", "finite_difference_errors"]
+           "total_steps", "sensitivity", "finite_difference_errors", "layout"]
