@@ -49,14 +49,12 @@ def engine_step(sizes, activation, X, y):
         layer.b.value[...] = b
     opt = bp.SGD(0.01)
     params = model.parameters()
-    loss_fn = bp.losses.UNCHECKED[bp.softmax_cross_entropy]   # as bp.train calls it
 
-    def step():
-        with model.reusing_arrays():                 # as bp.train runs every step
-            out = model._forward(X)
-            _, dout = loss_fn(out, y)
-            model.backward(dout, input_grad=False)
-            opt.step(params)
+    def step():                                      # the four steps of bp.train's loop
+        out = model._forward(X)
+        _, dout = bp.softmax_cross_entropy(out, y)
+        model.backward(dout, input_grad=False)
+        opt.step(params)
     return step
 
 
