@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..gradcheck import grade
+from ..gradcheck import GRADES
 from ..graph import Value, backward_order, forward_order, topological_order
 from .style import PALETTE, new_figure
 from .style import caption as add_caption
@@ -232,16 +232,14 @@ def finite_difference_errors(errors: dict, ax=None, caption: str | None = None):
 
 
 def grade_bands(lo: float = 1e-16, hi: float = 10.0) -> list[tuple[float, float, str]]:
-    """``bp.grade``'s table read off the function itself: [(from, to, grade), ...] covering
-    lo..hi, found by grading 40 errors per decade (band edges land on the nearest of them)."""
-    errs = np.logspace(np.log10(lo), np.log10(hi), int(40 * np.log10(hi / lo)) + 1)
-    names = [grade(float(e)) for e in errs]
-    bands, start = [], 0
-    for i in range(1, len(errs) + 1):
-        if i == len(errs) or names[i] != names[start]:
-            edge = hi if i == len(errs) else float(errs[i])
-            bands.append((float(errs[start]) if start else lo, edge, names[start]))
-            start = i
+    """``bp.gradcheck.GRADES``, the one table of grades, as bands [(from, to, grade), ...]
+    covering lo..hi (the last band, unbounded in the table, is drawn up to ``hi``)."""
+    bands, start = [], lo
+    for limit, name in GRADES:
+        end = min(limit, hi)
+        if end > start:
+            bands.append((start, end, name))
+        start = max(start, limit)
     return bands
 
 
