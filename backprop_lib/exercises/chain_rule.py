@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Answer, attempt, explain, not_attempted
+from .feedback import STUB, Answer, attempt, explain, not_attempted
 
 
 def is_stub(fn, *args) -> bool:
     """True when ``fn(*args)`` still raises NotImplementedError (another error is the
     learner's own, reported by the checker)."""
-    try:
-        return attempt(fn, *args)[1] is not None
-    except Exception:
-        return False
+    return attempt(fn, *args)[1] == STUB
 
 
 def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .sandbox import LIMIT, Outcome, as_array, run
+
 
 @dataclass
 class Verdict:
@@ -62,9 +64,8 @@ def fall_back(reference, why, title: str) -> Answer:
 
 def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it."""
-    try:
-        a = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
+    a, why = as_array(a)
+    if why:
         return False
     b = np.asarray(b, dtype=np.float64)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
@@ -72,12 +73,9 @@ def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
 
 def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
     """Compare ``got`` with ``expected`` and explain the first difference found."""
-    if got is None:
-        return Verdict(False, f"{name}: your function returned None; did you forget `return`?")
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Verdict(False, f"{name}: expected a numeric array, got {type(got).__name__}")
+    got, why = as_array(got, name)
+    if why:
+        return Verdict(False, why)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         if got.shape == expected.shape[::-1] and got.ndim == 2:
@@ -131,12 +129,22 @@ def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float 
     return diagnose(name, got, expected)
 
 
-def attempt(fn, *args):
-    """Call a learner's function; None (and the reason, ``STUB``) when it is still a to-do."""
-    try:
-        return fn(*args), None
-    except NotImplementedError:
+def attempt(fn, *args, limit: float = LIMIT):
+    """Call a learner's function through ``run`` (copied inputs, a time limit, printing kept
+    short, every exception caught): (value, None), or (None, why) where ``why`` is ``STUB``
+    while it is still a to-do, else the problem in the learner's terms. What it printed is shown
+    (at most ``sandbox.PRINT_LINES`` lines)."""
+    outcome = run(fn, *args, limit=limit)
+    show_printed(outcome)
+    if outcome.stub:
         return None, STUB
+    return outcome.value, outcome.problem
+
+
+def show_printed(outcome: Outcome) -> None:
+    """Echo what the learner's function printed (already cut to its first lines)."""
+    if outcome.printed:
+        print(outcome.printed)
 
 
 def attempt_number(fn, args, kind, what: str, reference, title: str):

@@ -14,7 +14,7 @@ from .. import datasets
 from ..losses import softmax_cross_entropy
 from ..network import mlp
 from ..train import History
-from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
+from .feedback import STUB, Answer, attempt, attempt_number, diagnose, fall_back, run, show_printed
 
 # ------------------------------------------------------------------ 1. one training step
 
@@ -35,11 +35,14 @@ def check_training_step(fn) -> Answer:
     title = "training_step"
     X, y = datasets.spiral(n_per_class=10, seed=3)
     lr = 0.5
-    mine, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
-    before = [p.value.copy() for p in mine.parameters()]
-    loss, why = attempt(fn, mine, X, y, lr)
-    if why:
-        return fall_back(reference_training_step, why, title)
+    start, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
+    before = [p.value.copy() for p in start.parameters()]
+    outcome = run(fn, start, X, y, lr)              # on a copy of the model: look at that one
+    show_printed(outcome)
+    if not outcome.ok:
+        return fall_back(reference_training_step, STUB if outcome.stub else outcome.problem,
+                         title)
+    loss, mine = outcome.value, outcome.args[0]
     ref_loss = reference_training_step(ref, X, y, lr)
     got = np.concatenate([(p.value - b).ravel() for p, b in zip(mine.parameters(), before,
                                                                 strict=True)])
