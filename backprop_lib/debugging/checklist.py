@@ -15,7 +15,7 @@ from ..diagnostics import dead_units, gradient_profile
 from ..init import RECOMMENDED_INIT
 from ..losses import softmax_cross_entropy
 from ..network import Sequential, dense_blocks
-from ..train import History
+from ..train import DIVERGED_FACTOR, History
 from .findings import Diagnosis, Finding, all_finite, untouched
 from .measurements import set_hidden_bias, units_identical
 from .sanity import initial_loss_check, overfit_tiny_batch, update_ratios
@@ -140,7 +140,8 @@ def diagnose(target, *data, loss=softmax_cross_entropy, history=None,
 
     findings: list[Finding] = []
     if diverged:
-        where = (f"became NaN or infinite at step {history.diverged_at}"
+        where = (f"blew up (NaN, inf or past {DIVERGED_FACTOR:g}x its start) at step "
+                 f"{history.diverged_at}"
                  if history is not None and history.diverged else "the weights hold NaN or inf")
         findings.append(Finding(
             "diverged", f"loss diverged ({where}): lr too large (or weights too large)",
