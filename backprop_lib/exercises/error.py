@@ -119,7 +119,10 @@ def _softmax_cases():
     rng = np.random.default_rng(5)
     return [(rng.standard_normal((4, 3)) * 2, np.array([0, 2, 1, 2])),
             (rng.standard_normal((6, 5)), rng.integers(0, 5, 6)),
-            (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1]))]
+            (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1])),
+            # Two large, close logits (clipping them makes them equal) and a row far below the
+            # batch's max (subtracting the batch max instead of each row's underflows it to 0/0).
+            (np.array([[1000.0, 1000.5, -3.0], [-1000.0, -999.0, -1001.0]]), np.array([0, 1]))]
 
 
 def check_softmax_ce_grad(fn) -> Answer:
@@ -144,7 +147,21 @@ def check_softmax_ce_grad(fn) -> Answer:
             if not np.all(np.isfinite(arr)):
                 hint = (": exp overflowed on logits of size 1000; subtract each row's max first "
                         "(softmax(z - max z) = softmax(z))" if big else "")
+                low = logits.max(axis=1) < logits.max() - 100          # rows far below the max
+                if big and np.any(low) and not np.all(np.isfinite(arr[low])) and np.all(
+                        np.isfinite(arr[~low])):
+                    hint = (": the rows far below the batch's largest logit became 0/0: subtract "
+                            "each ROW's own max, z - z.max(axis=1, keepdims=True), not the max "
+                            "of the whole batch")
                 return fall_back(ref, f"{where}: your gradient contains NaN or inf{hint}", title)
+            if big and not np.allclose(arr, expected):
+                small_rows = np.abs(logits).max(axis=1) < 30
+                if np.allclose(arr[small_rows], expected[small_rows]):
+                    return fall_back(ref, f"{where}: right for moderate logits but wrong for "
+                                          "large ones: clipping (or capping) the logits changes "
+                                          "their differences, and so the probabilities; "
+                                          "subtract each row's max instead (softmax(z - max z) "
+                                          "= softmax(z), exactly)", title)
             n = logits.shape[0]
             onehot = np.eye(logits.shape[1])[labels]
             p = expected * n + onehot

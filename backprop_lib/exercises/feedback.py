@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sandbox import LIMIT, Outcome, as_array, run
+from .sandbox import Outcome, as_array, describe, run
 
 
 @dataclass
@@ -107,9 +107,11 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
             for guess, text in ((2.0, "2"), (0.5, "1/2")):
                 if np.isclose(factor, guess):
                     hint = f" (a factor {text}: check the derivative of a square or a mean)"
-            return Verdict(False, f"{name}: proportional to the answer but {factor:.4g} times "
-                                  f"too large{hint}; is a factor such as 1/n or 2 missing or "
-                                  "extra?")
+            size = "too large" if abs(factor) > 1 else "too small"
+            sign = ", and the sign is wrong" if factor < 0 else ""
+            return Verdict(False, f"{name}: proportional to the answer: {factor:.4g} times the "
+                                  f"answer ({size}{sign}){hint}; is a factor such as 1/n or 2 "
+                                  "missing or extra?")
     worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
     return Verdict(False, f"{name}: differs from the answer; largest difference at index "
                           f"{tuple(int(i) for i in worst)}: yours {got[worst]:.6g}, expected "
@@ -129,7 +131,7 @@ def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float 
     return diagnose(name, got, expected)
 
 
-def attempt(fn, *args, limit: float = LIMIT):
+def attempt(fn, *args, limit: float | None = None):
     """Call a learner's function through ``run`` (copied inputs, a time limit, printing kept
     short, every exception caught): (value, None), or (None, why) where ``why`` is ``STUB``
     while it is still a to-do, else the problem in the learner's terms. What it printed is shown
@@ -147,6 +149,32 @@ def show_printed(outcome: Outcome) -> None:
         print(outcome.printed)
 
 
+def whole_number(value) -> int:
+    """``value`` as an int, when it is a whole number (an int, a numpy integer, a float such as
+    4.0, a one-entry array of one); ValueError for 4.9, a text, True. No silent truncation: a
+    non-integer is named, not rounded."""
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValueError(value)
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "iuf":
+        raise ValueError(value)
+    x = arr.reshape(()).item()
+    if x != int(x):
+        raise ValueError(value)
+    return int(x)
+
+
+def number(value) -> float:
+    """``value`` as a float (a Python or numpy number, a one-entry array); ValueError for a
+    text, None, True or a many-entry array."""
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValueError(value)
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "iuf":
+        raise ValueError(value)
+    return float(arr.reshape(()).item())
+
+
 def attempt_number(fn, args, kind, what: str, reference, title: str):
     """Call the learner's ``fn(*args)`` for a number: (``kind(result)``, None), or (None, the
     Answer that falls back to ``reference`` and says why: not attempted, None returned, or
@@ -159,5 +187,6 @@ def attempt_number(fn, args, kind, what: str, reference, title: str):
                                           "`return`?", title)
     try:
         return kind(got), None
-    except (TypeError, ValueError):
-        return None, fall_back(reference, f"expected {what}, got {got!r}", title)
+    except (TypeError, ValueError, OverflowError):
+        shown = repr(got) if len(repr(got)) < 60 else describe(got)
+        return None, fall_back(reference, f"expected {what}, got {shown}", title)

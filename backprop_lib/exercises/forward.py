@@ -25,11 +25,11 @@ from .feedback import STUB, Answer, attempt, diagnose, fall_back, not_attempted
 
 def _call(fn, *args):
     """(result, None) or (None, message) for a learner's function that raised."""
-    try:
-        with np.errstate(all="ignore"):      # overflow becomes NaN, which the checker explains
-            return attempt(fn, *args)
-    except Exception as err:                 # a learner's bug: report it, do not crash
-        return None, f"raised {type(err).__name__}: {err}"
+    with np.errstate(all="ignore"):          # overflow becomes NaN, which the checker explains
+        value, why = attempt(fn, *args)
+    if why and why != STUB:
+        why = why.removeprefix("your function ")
+    return value, why
 
 
 # ------------------------------------------------------------------ exercise 1: dense_forward
@@ -125,6 +125,23 @@ def shapes_reference(sizes=None, n=None) -> dict:
             "b2": (k,), "outputs": (n, k)}
 
 
+def _as_shape(given):
+    """(tuple of ints, None), or (None, why): a shape is a tuple of whole numbers. An int alone
+    is not one (``(8)`` is the number 8; a 1-tuple is ``(8,)``), and floats are not sizes."""
+    if isinstance(given, bool | int | np.integer):
+        return None, (f"{given!r} is a number, not a shape: (8) is just 8 in Python; a "
+                      "one-entry shape needs a comma, (8,)")
+    if not isinstance(given, tuple | list):
+        return None, f"{given!r} is not a shape; write a tuple such as (10, 4)"
+    for v in given:
+        if isinstance(v, bool) or not isinstance(v, int | np.integer):
+            return None, (f"{given!r} is not a shape: {v!r} is not a whole number (a size "
+                          "counts rows, columns or units)")
+        if v < 0:
+            return None, f"{given!r} is not a shape: sizes are not negative"
+    return tuple(int(v) for v in given), None
+
+
 def check_shapes(answers) -> Answer:
     """``answers``: a dict name -> shape tuple for the names of ``SHAPE_QUESTION``; None or "..."
     for the ones not answered yet."""
@@ -141,10 +158,9 @@ def check_shapes(answers) -> Answer:
         given = answers.get(name)
         if given in (None, ..., "..."):
             continue
-        try:
-            given_t = tuple(int(v) for v in np.atleast_1d(given))
-        except (TypeError, ValueError):
-            lines.append(f"  {name}: {given!r} is not a shape; write a tuple such as (10, 4)")
+        given_t, why = _as_shape(given)
+        if why:
+            lines.append(f"  {name}: {why}")
             continue
         if given_t == shape:
             continue

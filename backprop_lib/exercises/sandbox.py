@@ -178,9 +178,12 @@ def where(tb) -> str:
     return f"{place}: {source}" if source else place
 
 
-def run(fn, *args, limit: float = LIMIT, **kwargs) -> Outcome:
-    """Call ``fn(*args, **kwargs)`` on copies of the inputs, within ``limit`` seconds, with
-    printed output captured; never raises (except KeyboardInterrupt). See the module docstring."""
+def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
+    """Call ``fn(*args, **kwargs)`` on copies of the inputs, within ``limit`` seconds (None:
+    the module's ``LIMIT``, read at each call so tests can shorten it), with printed output
+    captured; never raises (except KeyboardInterrupt). See the module docstring."""
+    if limit is None:
+        limit = LIMIT
     if not callable(fn):
         return Outcome(problem=f"expected a function, got {describe(fn)}: pass the function "
                                "itself (its name without brackets)", args=args, kwargs=kwargs)

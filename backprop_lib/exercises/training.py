@@ -14,7 +14,17 @@ from .. import datasets
 from ..losses import softmax_cross_entropy
 from ..network import mlp
 from ..train import History
-from .feedback import STUB, Answer, attempt, attempt_number, diagnose, fall_back, run, show_printed
+from .feedback import (
+    STUB,
+    Answer,
+    attempt,
+    attempt_number,
+    diagnose,
+    fall_back,
+    run,
+    show_printed,
+    whole_number,
+)
 
 # ------------------------------------------------------------------ 1. one training step
 
@@ -138,7 +148,8 @@ def check_best_epoch(fn) -> Answer:
         _history([2.0, 1.0, 0.5, 0.25, 0.1], [2.1, 1.2, 1.3, 1.5, 1.8]),
     ]
     for h in cases:
-        got, wrong = attempt_number(fn, (h,), int, "an epoch number", reference_best_epoch, title)
+        got, wrong = attempt_number(fn, (h,), whole_number, "a whole epoch number",
+                                    reference_best_epoch, title)
         if wrong is not None:
             return wrong
         expected = reference_best_epoch(h)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import theory
 from ..train import History
-from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
+from .feedback import Answer, attempt, attempt_number, diagnose, fall_back, number, whole_number
 
 # ------------------------------------------------------------------ 1. predicted ratio
 
@@ -34,7 +34,7 @@ def check_predicted_ratio(fn) -> Answer:
     """Run ``fn(activation, init, width, depth)`` on a few networks and compare with theory."""
     title = "predicted_ratio"
     for case in RATIO_CASES:
-        got, wrong = attempt_number(fn, case, float, "a number", reference_predicted_ratio, title)
+        got, wrong = attempt_number(fn, case, number, "a number", reference_predicted_ratio, title)
         if wrong is not None:
             return wrong
         expected = reference_predicted_ratio(*case)
@@ -135,8 +135,8 @@ def check_stalled_layer(fn) -> Answer:
     layer that died after a few steps (layer 3)."""
     title = "stalled_layer"
     for h in _stall_cases():
-        got, wrong = attempt_number(fn, (h,), int, "a layer number", reference_stalled_layer,
-                                    title)
+        got, wrong = attempt_number(fn, (h,), whole_number, "a whole layer number",
+                                    reference_stalled_layer, title)
         if wrong is not None:
             return wrong
         expected = reference_stalled_layer(h)
