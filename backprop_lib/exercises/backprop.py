@@ -270,7 +270,8 @@ def learner_network(dense_backward, activation_backward, kind: str = "sigmoid", 
 @dataclass
 class BackwardReport:
     """Relative error and grade per parameter (and 'input'), plus the diagnosis of each wrong
-    one. ``ok`` when every entry is below 1e-7; ``wrong`` lists those above 1e-4."""
+    one. ``ok`` when every error is graded "good", ``wrong`` lists those from "suspicious" up
+    (the one table ``bp.gradcheck.GRADES``; NaN, a gradient not computed, counts as wrong)."""
 
     errors: dict
     messages: list = field(default_factory=list)
@@ -320,8 +321,8 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
     """Grade the learner's backward functions inside a network Dense -> Sigmoid -> Dense.
 
     Each parameter's gradient from backpropagation is compared with centred finite differences
-    (``bp.numerical_gradient``) by relative error (``bp.relative_error``, graded by ``bp.grade``:
-    below 1e-7 good, above 1e-2 WRONG). Then each function is tested on its own, and every
+    (``bp.numerical_gradient``) by relative error (``bp.relative_error``, graded by ``bp.grade``
+    from the one table ``bp.gradcheck.GRADES``). Then each function is tested on its own, and every
     mistake found is named. A function that raises NotImplementedError is replaced by the
     reference (the report says so).
     """
