@@ -62,8 +62,23 @@ def fall_back(reference, why, title: str) -> Answer:
     return Answer(False, f"{title}: {why}\n{FALLBACK_NOTE}", reference)
 
 
+def tolerances(got, expected, rtol: float, atol: float) -> tuple[float, float]:
+    """(rtol, atol) for comparing a learner's ``got``: loosened for a float32 (or float16)
+    answer, whose own rounding (about 1e-7 relative) is not a mistake."""
+    dtype = getattr(got, "dtype", None)
+    if dtype is None and isinstance(got, list | tuple) and got:
+        dtype = getattr(got[0], "dtype", None)
+    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+        eps = float(np.finfo(dtype).eps)
+        scale = float(np.max(np.abs(expected), initial=1.0))
+        return max(rtol, 100 * eps), max(atol, 100 * eps * scale)
+    return rtol, atol
+
+
 def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it."""
+    """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it (within the
+    ``tolerances`` of its dtype)."""
+    rtol, atol = tolerances(a, np.asarray(b, dtype=np.float64), rtol, atol)
     a, why = as_array(a)
     if why:
         return False
@@ -73,10 +88,11 @@ def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
 
 def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
     """Compare ``got`` with ``expected`` and explain the first difference found."""
+    expected = np.asarray(expected, dtype=np.float64)
+    rtol, atol = tolerances(got, expected, rtol, atol)
     got, why = as_array(got, name)
     if why:
         return Verdict(False, why)
-    expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         if got.shape == expected.shape[::-1] and got.ndim == 2:
             return Verdict(False, f"{name}: shape {got.shape}, expected {expected.shape}: the "
@@ -113,9 +129,12 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
                                   f"answer ({size}{sign}){hint}; is a factor such as 1/n or 2 "
                                   "missing or extra?")
     worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+    digits = 6
+    while digits < 17 and f"{got[worst]:.{digits}g}" == f"{expected[worst]:.{digits}g}":
+        digits += 1                              # show the digit where they differ
     return Verdict(False, f"{name}: differs from the answer; largest difference at index "
-                          f"{tuple(int(i) for i in worst)}: yours {got[worst]:.6g}, expected "
-                          f"{expected[worst]:.6g}")
+                          f"{tuple(int(i) for i in worst)}: yours {got[worst]:.{digits}g}, "
+                          f"expected {expected[worst]:.{digits}g}")
 
 
 def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float = 1e-6,

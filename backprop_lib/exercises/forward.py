@@ -63,6 +63,11 @@ def _dense_hint(got, X, W, b, expected) -> str | None:
         return "the bias is added twice"
     if np.allclose(got, X @ W - b):
         return "the bias has the wrong sign: Z = X @ W + b"
+    if np.allclose(got, X @ W + b.sum()):
+        return ("you added the sum of the biases to every entry: b holds one bias per unit, "
+                "added to that unit's column (X @ W + b broadcasts it over the rows)")
+    if np.allclose(got, X @ W * b):
+        return "the bias is added, not multiplied: Z = X @ W + b"
     if np.allclose(got, sigmoid(X @ W + b)) or np.allclose(got, np.tanh(X @ W + b)):
         return ("you applied an activation: dense_forward is only the weighted sum X @ W + b; "
                 "the activation is a layer of its own")
@@ -212,6 +217,8 @@ def check_two_layer_forward(fn) -> Answer:
         ((X @ W1 + b1) @ W2 + b2,
          "the hidden activation is missing: without it two layers are one linear map"),
         (np.tanh(X @ W1 + b1) @ W2 + b2, "the hidden activation here is the sigmoid, not tanh"),
+        (np.maximum(X @ W1 + b1, 0) @ W2 + b2,
+         "the hidden activation here is the sigmoid, not ReLU"),
         (sigmoid(X @ W1) @ W2 + b2, "b1 is missing"),
         (sigmoid(X @ W1 + b1) @ W2, "b2 is missing"),
     ]

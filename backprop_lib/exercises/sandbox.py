@@ -210,7 +210,8 @@ def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
     sys.stdout = sys.stderr = out
     sys.settrace(tracer)
     try:
-        outcome.value = fn(*args, **kwargs)
+        with np.errstate(all="ignore"):       # an overflow becomes inf/NaN, which checkers name
+            outcome.value = fn(*args, **kwargs)
     except NotImplementedError:
         outcome.stub = True
     except TimeLimit:
