@@ -95,6 +95,8 @@ def _neuron_mistakes(x, w, b, t):
             -np.array([2 * (y - t) * s1 * x, 2 * (y - t) * s1]),
         "the sigmoid's local derivative dy/dz = y·(1 - y) is missing":
             np.array([2 * (y - t) * x, 2 * (y - t)]),
+        "the two are swapped: return (dL/dw, dL/db), in that order; dL/dw carries the x":
+            np.array([2 * (y - t) * s1, 2 * (y - t) * s1 * x]),
         "dL/dw lacks the last local derivative dz/dw = x (you returned dL/dz for both)":
             np.array([2 * (y - t) * s1, 2 * (y - t) * s1]),
         "dz/dw is x, not w: in z = w·x + b the partner of w is x":

@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..losses import mse, softmax_cross_entropy
-from .feedback import STUB, Answer, diagnose, fall_back, not_attempted
+from .feedback import STUB, Answer, diagnose, fall_back, not_attempted, number
 from .forward import _call
+from .sandbox import describe
 
 
 def mse_reference(pred, target):
@@ -89,13 +90,16 @@ def check_mse(fn) -> Answer:
         where = f"with pred {pred.shape}"
         if problem is not None:
             return fall_back(mse_reference, f"{where} your function {problem}", title)
-        if not (isinstance(got, tuple) and len(got) == 2):
+        if got is None:
+            return fall_back(mse_reference, f"{where}: your function returned None; did you "
+                                            "forget `return loss, grad`?", title)
+        if not (isinstance(got, tuple | list) and len(got) == 2):
             return fall_back(mse_reference, f"{where}: return two things, (loss, gradient); got "
-                                            f"{type(got).__name__}", title)
+                                            f"{describe(got)}", title)
         loss, grad = got
         exp_loss, exp_grad = mse(pred, target)
         try:
-            loss = float(loss)
+            loss = number(loss)
         except (TypeError, ValueError):
             return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
                                             f"got shape {np.shape(loss)}", title)
@@ -171,6 +175,12 @@ def check_softmax_ce_grad(fn) -> Answer:
                                    "is missing"),
                       (p / n, "the one-hot is missing: subtract 1 at each example's true class"),
                       (p, "the one-hot and the 1/n are both missing"))
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            with np.errstate(all="ignore"):          # a column can underflow to 0: 0/0
+                by_column = (e / e.sum(axis=0, keepdims=True) - onehot) / n
+            checks += ((by_column,
+                        "the softmax normalizes each ROW (each example's scores): sum over "
+                        "axis=1, keepdims=True, not over the batch (axis=0)"),)
             for candidate, hint in checks:
                 if np.allclose(arr, candidate):
                     return fall_back(ref, f"{where}: {hint}", title)
