@@ -78,6 +78,7 @@ def _momentum_mistakes(w, v, grad, lr, mu):
                                                                 v - lr * grad),
         "the new w uses the old velocity: update v first, then w <- w + v": (w + v, v_ok),
         "momentum is ignored: this is a plain step": (w - lr * grad, -lr * grad),
+        "the pair is swapped: return (w, v), the new w first": (v_ok, w + v_ok),
     }
 
 

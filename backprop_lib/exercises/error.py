@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..losses import mse, softmax_cross_entropy
-from .feedback import STUB, Answer, diagnose, fall_back, not_attempted, number
+from .feedback import STUB, Answer, as_array, diagnose, fall_back, not_attempted, number
 from .forward import _call
 from .sandbox import describe
 
@@ -30,7 +30,9 @@ def softmax_ce_grad_reference(logits, labels):
 
 def _factor(got, expected):
     """c when got = c · expected (and expected is not all zero), else None."""
-    got = np.asarray(got, dtype=float)
+    got, why = as_array(got)
+    if why:
+        return None
     denom = float(np.vdot(expected, expected))
     if got.shape != expected.shape or denom == 0:
         return None

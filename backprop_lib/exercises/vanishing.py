@@ -12,7 +12,16 @@ import numpy as np
 
 from .. import theory
 from ..train import History
-from .feedback import Answer, attempt, attempt_number, diagnose, fall_back, number, whole_number
+from .feedback import (
+    Answer,
+    as_array,
+    attempt,
+    attempt_number,
+    diagnose,
+    fall_back,
+    number,
+    whole_number,
+)
 
 # ------------------------------------------------------------------ 1. predicted ratio
 
@@ -89,7 +98,7 @@ def check_measured_factors(fn) -> Answer:
     verdict = diagnose("measured factors", got, expected)
     if verdict:
         return Answer(True, "measured_factors: correct ✓", use=fn)
-    g = np.asarray(got, dtype=float) if got is not None else None
+    g, _ = as_array(got)
     d = profile["delta_rms"]
     if g is not None and g.shape == expected.shape and np.allclose(g, 1 / expected):
         msg = ("upside down: divide the EARLIER layer's RMS by the later one's, so that a "
