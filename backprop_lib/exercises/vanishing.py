@@ -107,6 +107,10 @@ def check_measured_factors(fn) -> Answer:
             g, d[:-1] / d[1:]):
         msg = ("one factor too many: the last value compares the last hidden layer with the "
                "OUTPUT layer, which has no activation; drop profile['delta_rms'][-1] first")
+    elif g is not None and g.shape == expected.shape and (
+            np.allclose(g, d[:-2] - d[1:-1]) or np.allclose(g, d[1:-1] - d[:-2])):
+        msg = ("these are differences: a factor is a ratio, the RMS of one layer DIVIDED by "
+               "that of the layer after it")
     else:
         msg = verdict.message
     return fall_back(reference_measured_factors, msg, title)
