@@ -11,6 +11,7 @@ from backprop_lib.exercises import (
     descent,
     error,
     forward,
+    modes,
     remedies,
     training,
     vanishing,
@@ -45,6 +46,7 @@ CHECKERS = [
     (remedies.check_layer_factor, "layer_factor", remedies.layer_factor_reference),
     (remedies.check_batchnorm_backward, "batchnorm_backward",
      remedies.batchnorm_backward_reference),
+    (modes.check_predict, "predict", modes.reference_predict),
 ]
 
 
