@@ -182,8 +182,10 @@ class LearnerProblem(Exception):
 
 def _learners(fn, name, shapes, *args):
     """Call the learner's ``fn(*args)`` inside a network (through ``run``: copies, a time
-    limit, errors caught); the arrays it returns, checked against ``shapes``, or
-    LearnerProblem."""
+    limit, errors caught); the arrays it returns, or LearnerProblem when it raised or returned
+    something else than arrays. A dL/dX or dL/dZ of the wrong shape stops the pass too (the
+    layer below needs it); a dW or db of the wrong shape is kept, and the report grades it
+    "wrong shape"."""
     outcome = run(fn, *args)
     show_printed(outcome)
     if outcome.stub:
@@ -205,9 +207,9 @@ def _learners(fn, name, shapes, *args):
         arr, why = as_array(part, f"{name}'s {label}")
         if why:
             raise LearnerProblem(why)
-        if arr.shape != shape:
+        if arr.shape != shape and label not in ("dW", "db"):
             raise LearnerProblem(f"{name}'s {label}: shape {arr.shape}, expected {shape}")
-        arrays.append(arr)
+        arrays.append(arr)             # a dW or db of the wrong shape is kept: graded as such
     return arrays
 
 
@@ -298,7 +300,8 @@ class BackwardReport:
         width = max(len(k) for k in self.errors) + 2
         lines = [f"{'parameter':<{width}}relative error  grade"]
         for k, err in self.errors.items():
-            shown = "  not computed" if not np.isfinite(err) else f"{err:14.2e}"
+            shown = ("  not computed" if np.isnan(err) else "   wrong shape" if np.isinf(err)
+                     else f"{err:14.2e}")
             lines.append(f"{k:<{width}}{shown}  {grade(err)}")
         lines += self.notes
         if self.ok:
@@ -350,8 +353,11 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
         messages.append(f"→ the backward pass stopped in {broken}")
     f = _objective(model, X, y)
     for p in model.parameters():
-        errors[p.name] = np.nan if broken else relative_error(p.grad, numerical_gradient(f,
-                                                                                       p.value))
+        try:
+            errors[p.name] = np.nan if broken else relative_error(p.grad, numerical_gradient(
+                f, p.value))
+        except ValueError:                         # a gradient of the wrong shape
+            errors[p.name] = np.inf
     errors["input"] = np.nan if broken else relative_error(dX, numerical_gradient(f, X))
 
     dense_v = diagnose_dense(dense_backward)

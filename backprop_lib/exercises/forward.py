@@ -88,10 +88,10 @@ def check_dense_forward(fn) -> Answer:
         if problem is not None:
             hint = ""
             if "matmul" in problem or "shapes" in problem or "align" in problem:
-                hint = (" — check the order of the product: rows of X are examples, so it is "
-                        "X @ W with W (fan_in, fan_out), not W @ X")
+                hint = ("check the order of the product: rows of X are examples, so it is "
+                        "X @ W with W (fan_in, fan_out), not W @ X. ")
             return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}, "
-                             f"b {b.shape} your function {problem}{hint}", title)
+                             f"b {b.shape}: {hint}Your function {problem}", title)
         hint = _dense_hint(got, X, W, b, expected)
         if hint is not None:
             return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}: {hint}",
