@@ -170,7 +170,7 @@ def test_run_keeps_the_first_printed_lines_and_counts_the_rest(capsys):
             print("line", i)
         return x
 
-    outcome = run(chatty, 7)
+    outcome = run(chatty, 7, limit=30.0)             # (about 1 s with the tracer, unloaded)
     assert outcome.ok and outcome.value == 7
     lines = outcome.printed.splitlines()
     assert len(lines) == PRINT_LINES + 1 and lines[0] == "line 0"
@@ -270,3 +270,26 @@ def test_attempt_reports_the_problem_and_shows_the_printed_lines(capsys):
     assert value is None and "IndexError" in why and "index 5" in why
     assert "debug 3" in capsys.readouterr().out
     assert fb.attempt(stub, 1) == (None, fb.STUB)
+
+
+def test_a_time_limit_hit_while_printing_says_how_much_was_printed():
+    def chatty_forever():
+        while True:
+            print("again")
+
+    outcome = run(chatty_forever, limit=0.2)
+    assert "loop that never ends" in outcome.problem
+    assert "lines: printing is slow" in outcome.problem
+    assert outcome.printed.endswith("more lines)")
+
+
+def test_library_frames_are_not_line_traced_but_still_stopped():
+    import backprop_lib as bp
+
+    X, y = bp.datasets.moons(200, seed=0)
+
+    def trains_for_ever(model):
+        bp.train(model, X, y, epochs=100_000)       # its loops are in the library
+
+    outcome = run(trains_for_ever, bp.mlp([2, 8, 2], seed=0), limit=0.3)
+    assert "loop that never ends" in outcome.problem
