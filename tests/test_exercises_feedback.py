@@ -293,3 +293,27 @@ def test_library_frames_are_not_line_traced_but_still_stopped():
 
     outcome = run(trains_for_ever, bp.mlp([2, 8, 2], seed=0), limit=0.3)
     assert "loop that never ends" in outcome.problem
+
+
+def test_no_checker_calls_learner_code_except_through_run():
+    """Every call of a learner's function goes through sandbox.run (or attempt, which uses it):
+    no module of exercises calls a parameter named fn, or a stored backward_fn, directly."""
+    import ast
+    import pathlib
+
+    import backprop_lib.exercises as package
+
+    learner_names = {"fn", "backward_fn", "dense_backward", "sigmoid_backward",
+                     "activation_backward"}
+    direct = []
+    for path in pathlib.Path(package.__file__).parent.glob("*.py"):
+        if path.name == "sandbox.py":                 # run itself: the one place that calls
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                    f, ast.Attribute) else None
+                if name in learner_names:
+                    direct.append(f"{path.name}:{node.lineno}")
+    assert direct == []

@@ -5,6 +5,9 @@ Every checker of ``exercises`` returns an ``Answer``: ``ok``, a ``message`` that
 mistake, ``use`` (what the notebook goes on with: the learner's function or answer when it is
 right, the reference otherwise) and ``attempted`` (False while the learner's function still
 raises NotImplementedError). Shown in a notebook, an Answer is its message.
+
+Learner code is called only through ``attempt`` / ``sandbox.run``; a returned value becomes an
+array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
 """
 
 from __future__ import annotations
