@@ -173,7 +173,7 @@ def diagnose_activation(fn, kind: str = "sigmoid"):
     got, why = attempt(fn, dY, Z, Y)
     if why:
         return Verdict(False, why if why == STUB else f"{kind} dZ: {kind}_backward: {why}")
-    return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind))
+    return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind), derivative=True)
 
 
 class LearnerProblem(Exception):
