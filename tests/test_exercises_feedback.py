@@ -317,3 +317,14 @@ def test_no_checker_calls_learner_code_except_through_run():
                 if name in learner_names:
                     direct.append(f"{path.name}:{node.lineno}")
     assert direct == []
+
+
+def test_the_same_printed_lines_are_echoed_once(capsys):
+    from backprop_lib.exercises import descent
+
+    def gd_step(w, grad, lr):
+        print("debugging")
+        return w - lr * grad
+
+    assert descent.check_gd_step(gd_step).ok
+    assert capsys.readouterr().out.count("debugging") == 1

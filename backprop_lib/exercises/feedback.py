@@ -183,10 +183,15 @@ def attempt(fn, *args, limit: float | None = None):
     return outcome.value, outcome.problem
 
 
+_last_printed = [""]          # what show_printed echoed last: the same text is not repeated
+
+
 def show_printed(outcome: Outcome) -> None:
-    """Echo what the learner's function printed (already cut to its first lines)."""
-    if outcome.printed:
-        print(outcome.printed)
+    """Echo what the learner's function printed (already cut to its first lines), once: a
+    checker calls it on several cases, and the same lines again are only noise."""
+    if outcome.printed and outcome.printed != _last_printed[0]:
+        print(f"(your function printed)\n{outcome.printed}")
+    _last_printed[0] = outcome.printed
 
 
 def whole_number(value) -> int:
