@@ -213,8 +213,11 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
 
     blocks = dense_blocks(model)
     history = History(layers=layer_names(model))
-    losses = np.full(epochs * len(starts), np.nan)
-    stats = np.full((len(losses), len(STATS), len(blocks)), np.nan)
+    # Room for the first steps' records; _room doubles it when full (epochs=10**9 by a slip of
+    # the keyboard must not ask for gigabytes before the first step).
+    rows = min(epochs * len(starts), 1024)
+    losses = np.full(rows, np.nan)
+    stats = np.full((rows, len(STATS), len(blocks)), np.nan)
     params = model.parameters()
     limit = None
     epoch_loss = epoch_hits = 0.0
@@ -233,6 +236,7 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
                 _diverged(history, step, epoch, value, limit, optimizer)
                 break
             model.backward(dout, input_grad=False)                      # 3. backward
+            losses, stats = _room(losses, step), _room(stats, step)
             stats[step] = layer_statistics(model, blocks)
             if not np.isfinite(stats[step, 0]).all():      # ||dL/dW|| overflowed: so would W
                 stats[step] = np.nan
@@ -289,6 +293,15 @@ def _diverged(history, step, epoch, value, limit, optimizer, what="loss"):
                   f"diverged and was stopped before that update. The learning rate is "
                   f"{getattr(optimizer, 'lr', '?')}: try a smaller learning rate (10x smaller) "
                   "or gradient clipping (clip_norm=...).", RuntimeWarning, stacklevel=3)
+
+
+def _room(records, step):
+    """``records`` with a row ``step`` to write into: the same array, or a copy twice as long."""
+    if step < len(records):
+        return records
+    bigger = np.full((2 * len(records), *records.shape[1:]), np.nan)
+    bigger[:len(records)] = records
+    return bigger
 
 
 def _fill(history, losses, stats, step):

@@ -155,3 +155,18 @@ def test_clipping_rescues_a_diverging_run():
     h = bp.train(bp.mlp([2, 16, 1], seed=0), X, y, loss=bp.mse,
                  optimizer=bp.SGD(lr=1.5, clip_norm=0.5), epochs=200)
     assert not h.diverged and h.train_loss[-1] < h.train_loss[0]
+
+
+def test_a_huge_number_of_epochs_asks_for_no_memory_up_front():
+    # epochs=10**9 by a slip: the records grow with the steps taken, not with the steps asked for
+    X, y = bp.datasets.xor()
+    seen = []
+
+    def stop_after_3000(step):
+        seen.append(step.history.loss.shape[0])
+        return step.step < 3000
+
+    h = bp.train(bp.mlp([2, 4, 2], seed=0), X, y, epochs=10**9, callback=stop_after_3000)
+    assert h.steps == 3000 and h.stopped_early and np.isfinite(h.loss).all()
+    assert h.grad_norm.shape == (3000, 2) and np.isfinite(h.grad_norm).all()
+    assert seen[:3] == [1, 2, 3] and seen[-1] == 3000
