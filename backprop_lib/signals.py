@@ -73,7 +73,7 @@ def weight_gradient_parts(model: Sequential, X, y, loss=softmax_cross_entropy) -
     profile = gradient_profile(model, X, y, loss)
     blocks = dense_blocks(model)
     input_rms, sizes = [], []
-    for i, dense, _ in blocks:
+    for _, dense, _ in blocks:
         A = dense.cache
         input_rms.append(_rms(A))
         sizes.append(len(A) * np.sqrt(dense.fan_in * dense.fan_out))
