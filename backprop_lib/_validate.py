@@ -5,6 +5,7 @@ Every check runs before any state changes: a model that refused an input is exac
 
 from __future__ import annotations
 
+import difflib
 import numbers
 
 import numpy as np
@@ -111,6 +112,18 @@ def check_fraction(value, name: str, low_open: bool = False, high_open: bool = T
 
 
 def unknown_name(kind: str, name, valid) -> ValueError:
-    """The error for a name that is not in a registry; it lists the valid names."""
+    """The error for a name that is not in a registry: the closest valid name (by difflib's
+    similarity of the spellings, if one is close), then all of them."""
     choices = ", ".join(repr(v) for v in valid)
-    return ValueError(f"unknown {kind} {name!r}; choose one of {choices}")
+    names = [v for v in valid if isinstance(v, str)]
+    close = difflib.get_close_matches(str(name).lower(), names, n=1, cutoff=0.5)
+    guess = f"did you mean {close[0]!r}? " if close else ""
+    return ValueError(f"unknown {kind} {name!r}; {guess}choose one of {choices}")
+
+
+def check_not_empty(X: np.ndarray, name: str = "X") -> np.ndarray:
+    """Data with no rows (or no features) cannot be split, trained on or scaled."""
+    if X.shape[0] == 0 or (X.ndim == 2 and X.shape[1] == 0):
+        raise ValueError(f"{name} is empty (shape {X.shape}): the data has no examples or no "
+                         "features; check how it was loaded or filtered")
+    return X

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import as_float_array, check_positive_int
+from ._validate import as_float_array, check_not_empty, check_positive_int
 
 
 def _noise(noise):
@@ -128,9 +128,9 @@ def load_digits(path=None, scale: bool = True):
 def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
     """Shuffle (X, y) with ``seed`` and hold out ``test_fraction`` of it, stratified by class so
     that each class keeps its share. Returns X_train, X_test, y_train, y_test."""
-    X = as_float_array(X, "X")
+    X = check_not_empty(as_float_array(X, "X"))
     y = np.asarray(y)
-    if y.shape[0] != X.shape[0]:
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
@@ -139,6 +139,11 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
     for label in np.unique(y):
         rows = rng.permutation(np.flatnonzero(y == label))
         test.extend(rows[: int(round(test_fraction * len(rows)))])
+    if not 0 < len(test) < len(y):
+        side = "test" if not test else "training"
+        raise ValueError(f"test_fraction={test_fraction} of {len(y)} examples leaves the {side} "
+                         f"set empty (each class's share is rounded); use more data or a "
+                         f"test_fraction nearer 0.5")
     is_test = np.zeros(len(y), dtype=bool)
     is_test[test] = True
     train_idx = rng.permutation(np.flatnonzero(~is_test))
@@ -149,7 +154,7 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
 def standardize(X_train, *others):
     """Scale every feature to mean 0, std 1 using the training set's statistics only, and apply
     the same scaling to the other sets. Returns the scaled arrays in the same order."""
-    X_train = as_float_array(X_train, "X_train")
+    X_train = check_not_empty(as_float_array(X_train, "X_train"), "X_train")
     mean = X_train.mean(axis=0)
     std = X_train.std(axis=0)
     std[std == 0] = 1.0                     # a constant feature stays 0

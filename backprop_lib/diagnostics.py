@@ -67,15 +67,21 @@ def dead_units(model: Sequential) -> np.ndarray:
 
 
 def gradient_profile(model: Sequential, X, y, loss=softmax_cross_entropy) -> dict:
-    """One forward and backward pass on (X, y), without changing any weight; the statistics of
-    every Dense layer as a dict of arrays (one entry per Dense layer) plus ``layers`` and ``loss``.
+    """One forward and backward pass on (X, y), without changing any weight, mode or running
+    statistic; the statistics of every Dense layer as a dict of arrays (one entry per Dense
+    layer) plus ``layers`` and ``loss``. A model whose outputs are NaN or infinite (diverged)
+    gets a NaN loss and NaN statistics.
 
     The usual way to look at a network at initialization.
     """
-    out = model.forward(X)
-    value, dout = loss(out, y)
-    model.backward(dout)
-    stats = layer_statistics(model)
+    with model.restoring_state():
+        out = model.forward(X)
+        if np.isfinite(out).all():
+            value, dout = loss(out, y)
+            model.backward(dout)
+            stats = layer_statistics(model)
+        else:
+            value, stats = np.nan, np.full((len(STATS), len(dense_blocks(model))), np.nan)
     profile = {name: stats[k] for k, name in enumerate(STATS)}
     profile["layers"] = layer_names(model)
     profile["loss"] = value

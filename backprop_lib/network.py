@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from ._validate import as_float_array, as_rng, unknown_name
@@ -27,14 +29,9 @@ class Sequential:
             if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
                 raise TypeError(f"layer {i} ({layer!r}) has no forward/backward; "
                                 "pass backprop_lib layers such as Dense(2, 3) or Tanh()")
+        _refuse_repeated(layers)
         self.layers = layers
-        counts: dict[str, int] = {}
-        for layer in layers:                      # names like dense1, tanh1, dense2, ...
-            kind = type(layer).__name__.lower()
-            counts[kind] = counts.get(kind, 0) + 1
-            layer.name = f"{kind}{counts[kind]}"
-            for p in layer.parameters():
-                p.name = f"{layer.name}.{p.name.split('.')[-1]}"
+        _name_layers(layers)
         self.outputs: list[np.ndarray] | None = None
         self.output_grads: list[np.ndarray] | None = None
         dense = [layer for layer in layers if isinstance(layer, Dense)]
@@ -87,15 +84,6 @@ class Sequential:
 
     __call__ = forward
 
-    def reusing_arrays(self):
-        """``with model.reusing_arrays():`` every layer writes its outputs and gradients into the
-        same arrays at every call (one set per batch shape) instead of new ones. ``train`` runs
-        each step in it: a step then asks the system for no new memory (in a fresh process that
-        halved a deep network's step; where freed memory is kept for reuse it gains little). An
-        array returned inside the block is overwritten by the next call: copy what you want to
-        keep. Outside the block nothing is shared."""
-        return _ReusingArrays(self.layers)
-
     # ---------------------------------------------------------------- parameters and modes
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
@@ -115,6 +103,22 @@ class Sequential:
             layer.eval()
         return self
 
+    @contextmanager
+    def restoring_state(self):
+        """``with model.restoring_state():`` whatever runs inside (a forward pass to look at the
+        network, in training or evaluation mode), every layer's mode and running statistics are
+        as they were afterwards. The functions that only look at a model use it."""
+        modes = [getattr(layer, "training", True) for layer in self.layers]
+        buffers = [{k: v.copy() for k, v in layer.buffers().items()}
+                   if hasattr(layer, "buffers") else {} for layer in self.layers]
+        try:
+            yield self
+        finally:
+            for layer, mode, saved in zip(self.layers, modes, buffers):
+                layer.training = mode
+                for k, v in saved.items():
+                    setattr(layer, k, v)
+
     @property
     def training(self) -> bool:
         return all(getattr(layer, "training", True) for layer in self.layers)
@@ -131,20 +135,39 @@ class Sequential:
         return "\n".join(lines)
 
 
-class _ReusingArrays:
-    """The context manager behind ``Sequential.reusing_arrays``."""
+def _refuse_repeated(layers):
+    """The same layer object twice would hold one cache and one .grad for two places in the
+    network: the second forward overwrites what the first one's backward needs."""
+    seen: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        if id(layer) in seen:
+            raise ValueError(
+                f"layers {seen[id(layer)]} and {i} are the same object ({layer!r}): a layer can "
+                "appear only once in a network. A list repeated with * repeats the same objects "
+                "([bp.Dense(8, 8), bp.Tanh()] * 3 is one Dense and one Tanh, three times); make "
+                "new ones instead, for example [layer for _ in range(3) for layer in "
+                "(bp.Dense(8, 8), bp.Tanh())]")
+        seen[id(layer)] = i
 
-    def __init__(self, layers):
-        self.layers = layers
 
-    def __enter__(self):
-        self.before = [getattr(layer, "reuse_arrays", False) for layer in self.layers]  # nesting
-        for layer in self.layers:
-            layer.reuse_arrays = True
-
-    def __exit__(self, *exc):
-        for layer, before in zip(self.layers, self.before):
-            layer.reuse_arrays = before
+def _name_layers(layers):
+    """Names like dense1, tanh1, dense2, ... for the layers that have no name of their own (the
+    class's default, or one this function gave); a name the caller set is kept. Each parameter
+    is named after its layer: dense1.W."""
+    counts: dict[str, int] = {}
+    names = []
+    for layer in layers:
+        kind = type(layer).__name__.lower()
+        counts[kind] = counts.get(kind, 0) + 1
+        if getattr(layer, "name", kind) in (kind, getattr(layer, "_given_name", None)):
+            layer.name = layer._given_name = f"{kind}{counts[kind]}"
+        names.append(layer.name)
+        for p in layer.parameters():
+            p.name = f"{layer.name}.{p.name.split('.')[-1]}"
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"two layers are named {repeated[0]!r}: give each layer its own name, "
+                         "so that each parameter has one")
 
 
 def mlp(sizes, activation: str = "tanh", init: str | None = None, norm: str | None = None,

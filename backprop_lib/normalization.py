@@ -8,10 +8,12 @@ BatchNorm averages over the batch (axis 0), per feature; LayerNorm averages over
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._validate import check_fraction, check_positive_int, unknown_name
-from .layers import Layer, ones
+from .layers import Layer
 from .parameter import Parameter
 
 
@@ -63,30 +65,39 @@ class BatchNorm(_Norm):
             raise ValueError("BatchNorm needs at least 2 examples per batch in training mode "
                              "(the variance of one example is 0); use a larger batch_size, "
                              "norm='layer', or model.eval()")
-        mean = _batch_mean(X)
+        mean = X.mean(axis=0)                  # per feature, over the batch
         Xc = X - mean
-        var = _batch_mean(Xc * Xc)
+        var = (Xc * Xc).mean(axis=0)
         inv_std = 1.0 / np.sqrt(var + self.eps)
         X_hat = Xc * inv_std
-        m = self.momentum                      # running averages, for evaluation mode
-        self.running_mean *= 1 - m
-        self.running_mean += m * mean
-        self.running_var *= 1 - m
-        self.running_var += m * var * n / (n - 1)   # unbiased estimate of the variance
+        self._update_running(mean, var * n / (n - 1))   # unbiased estimate of the variance
         self.cache = (X_hat, inv_std, True)
         return self.gamma.value * X_hat + self.beta.value
+
+    def _update_running(self, mean, var):
+        """running = (1 - momentum)·running + momentum·batch, for evaluation mode. A batch whose
+        statistics are NaN or infinite (a blow-up upstream) is not averaged in: the running
+        statistics keep their last finite values, and a warning says so."""
+        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+            warnings.warn(f"{self.name}: this batch's mean or variance is NaN or infinite (the "
+                          "signal blew up before this layer); the running statistics were left "
+                          "as they were", RuntimeWarning, stacklevel=4)
+            return
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * mean
+        self.running_var = (1 - m) * self.running_var + m * var
 
     def backward(self, dY):
         X_hat, inv_std, batch_stats = self._read_cache()
         self._check_grad(dY, X_hat.shape)
-        np.matmul(ones(len(dY)), dY * X_hat, out=self.gamma.grad)  # dL/dgamma = Σ_batch dL/dY·X̂
-        np.matmul(ones(len(dY)), dY, out=self.beta.grad)           # dL/dbeta  = Σ_batch dL/dY
-        dX_hat = dY * self.gamma.value                     # dL/dX̂ = dL/dY · gamma
-        if not batch_stats:                                # fixed statistics: a plain rescale
+        self.gamma.grad = (dY * X_hat).sum(axis=0)          # dL/dgamma = Σ_batch dL/dY·X̂
+        self.beta.grad = dY.sum(axis=0)                     # dL/dbeta  = Σ_batch dL/dY
+        dX_hat = dY * self.gamma.value                      # dL/dX̂ = dL/dY · gamma
+        if not batch_stats:                                 # fixed statistics: a plain rescale
             return dX_hat * inv_std
         # The mean and the variance depend on every row, so each row's gradient also flows
         # through them:  dL/dX = (1/σ)·(dX̂ - mean(dX̂) - X̂·mean(dX̂·X̂))   (means over the batch)
-        return inv_std * (dX_hat - _batch_mean(dX_hat) - X_hat * _batch_mean(dX_hat * X_hat))
+        return inv_std * (dX_hat - dX_hat.mean(axis=0) - X_hat * (dX_hat * X_hat).mean(axis=0))
 
     def __repr__(self):
         return f"BatchNorm({self.features})"
@@ -109,8 +120,8 @@ class LayerNorm(_Norm):
     def backward(self, dY):
         X_hat, inv_std = self._read_cache()
         self._check_grad(dY, X_hat.shape)
-        np.matmul(ones(len(dY)), dY * X_hat, out=self.gamma.grad)
-        np.matmul(ones(len(dY)), dY, out=self.beta.grad)
+        self.gamma.grad = (dY * X_hat).sum(axis=0)
+        self.beta.grad = dY.sum(axis=0)
         dX_hat = dY * self.gamma.value
         # as in BatchNorm, with the means taken over each row's features instead of the batch
         return inv_std * (dX_hat - dX_hat.mean(axis=1, keepdims=True)
@@ -118,12 +129,6 @@ class LayerNorm(_Norm):
 
     def __repr__(self):
         return f"LayerNorm({self.features})"
-
-
-def _batch_mean(X):
-    """X.mean(axis=0) as the product (1/n)·1^T·X: the same numbers, several times faster for
-    the narrow arrays of these networks."""
-    return ones(len(X)) @ X / len(X)
 
 
 NORMS = {"batch": BatchNorm, "layer": LayerNorm}

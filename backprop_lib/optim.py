@@ -28,7 +28,7 @@ def clip_grad_norm(parameters, max_norm: float) -> float:
     if total > max_norm:
         scale = max_norm / total
         for p in parameters:
-            p.grad *= scale
+            p.grad = p.grad * scale     # a new array: a gradient a caller kept stays as it was
     return total
 
 
@@ -36,8 +36,10 @@ class Optimizer:
     def __init__(self, lr, clip_norm=None):
         self.lr = check_lr(lr)
         self.clip_norm = None if clip_norm is None else check_lr(clip_norm, "clip_norm")
-        self.state: dict = {}          # per parameter: what this rule remembers between steps
-        self.steps = 0
+        # Per parameter: what this rule remembers between steps. Keyed by the Parameter itself, so
+        # the same optimizer used on another model's parameters starts fresh for them.
+        self.state: dict = {}
+        self.steps = 0                 # calls to step, for display
 
     def step(self, parameters):
         """Update every parameter in place from its ``.grad``."""
@@ -70,11 +72,8 @@ class SGD(Optimizer):
         if self.momentum == 0.0:
             p.value -= self.lr * p.grad
             return
-        v = self.state.get(p)
-        if v is None:
-            v = self.state[p] = np.zeros_like(p.value)
-        v *= self.momentum
-        v -= self.lr * p.grad
+        v = self.momentum * self.state.get(p, 0.0) - self.lr * p.grad   # v starts at 0
+        self.state[p] = v
         p.value += v
 
     def __repr__(self):
@@ -98,17 +97,15 @@ class Adam(Optimizer):
         self.eps = float(eps)
 
     def _update(self, p):
-        if p not in self.state:
-            self.state[p] = (np.zeros_like(p.value), np.zeros_like(p.value))
-        m, v = self.state[p]
+        m, v, t = self.state.get(p, (0.0, 0.0, 0))    # a parameter seen for the first time: 0
         g = p.grad
-        m *= self.beta1
-        m += (1 - self.beta1) * g
-        v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
-        m_hat_scale = 1.0 / (1 - self.beta1 ** self.steps)
-        v_hat_scale = 1.0 / (1 - self.beta2 ** self.steps)
-        p.value -= self.lr * (m * m_hat_scale) / (np.sqrt(v * v_hat_scale) + self.eps)
+        t += 1                                         # this parameter's own step count
+        m = self.beta1 * m + (1 - self.beta1) * g      # average of the gradients
+        v = self.beta2 * v + (1 - self.beta2) * (g * g)   # average of their squares
+        self.state[p] = (m, v, t)
+        m_hat = m / (1 - self.beta1 ** t)              # corrected for starting at 0
+        v_hat = v / (1 - self.beta2 ** t)
+        p.value -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
     def __repr__(self):
         return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2})"

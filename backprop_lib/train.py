@@ -9,6 +9,10 @@
 
 ``History`` keeps the loss of every step, per-epoch figures, and per Dense layer and step the
 numbers of ``diagnostics.STATS`` (gradient norms, backpropagated error, activations).
+
+A run that blows up is stopped before the update that would make it worse: when the loss is NaN
+or infinite, or larger than ``DIVERGED_FACTOR`` times the loss of the first step (a start below
+``LOSS_FLOOR`` counts as ``LOSS_FLOOR``).
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_float_array, as_labels, check_positive_int
+from ._validate import as_float_array, as_labels, check_not_empty, check_positive_int, unknown_name
 from .diagnostics import STATS, layer_names, layer_statistics
 from .losses import (
-    UNCHECKED,
+    LOSSES,
     _match_targets,
     accuracy,
     binary_cross_entropy,
@@ -32,6 +36,18 @@ from .losses import (
 from .network import Sequential, dense_blocks
 from .normalization import BatchNorm
 from .optim import SGD, Optimizer
+
+# Why 1000x: a learning rate that is too large for gradient descent multiplies the error at every
+# step (in tests/test_divergence.py's example the loss goes 9.7, 7e13, 4e28), so a diverging run
+# passes 1000x its start within a step or two, while ordinary training, noisy minibatches
+# included, stays within a few times its start: over the course's data sets and optimizers, five
+# seeds each, the largest loss was at most 24x the first, with batches of one example (1.6x
+# with batches of 16 or more); tests/test_divergence.py measures it and asserts a 10x margin.
+DIVERGED_FACTOR = 1e3
+# A model already trained starts near 0: one noisy small batch could then be 1000x that start
+# without anything going wrong. Cross-entropy at chance is ln(classes) >= 0.69, so 0.1 is already
+# a good fit; 1000 x 0.1 = 100 is a loss no ordinary run reaches (every example confidently wrong).
+LOSS_FLOOR = 0.1
 
 
 @dataclass
@@ -111,13 +127,22 @@ def _targets(loss, X, y, n_outputs):
     return y_arr
 
 
+def _loss_by_name(loss):
+    """A loss given by its name ('mse', ...) is the function of that name in ``LOSSES``."""
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise unknown_name("loss", loss, LOSSES)
+        return LOSSES[loss]
+    return loss
+
+
 def _evaluate(model, X, y, loss, classify):
-    was_training = model.training
-    model.eval()
-    out = model._forward(X)
-    if was_training:
-        model.train()
-    value = loss(out, y)[0]
+    """(loss, accuracy) in evaluation mode; every layer's mode and running statistics are left
+    as they were. Outputs that are NaN or infinite (a diverged model) give a NaN loss."""
+    with model.restoring_state():
+        model.eval()
+        out = model.forward(X)
+    value = loss(out, y)[0] if np.isfinite(out).all() else math.nan
     return value, (accuracy(out, y) if classify else None)
 
 
@@ -132,16 +157,18 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     ``validation=(X_val, y_val)`` adds held-out loss and accuracy after every epoch.
     ``callback(step)`` is called after every step with a ``Step``; returning False stops.
 
-    A loss that becomes NaN or infinite stops the run before the bad update is applied, sets
-    ``History.diverged`` and warns.
+    A loss that becomes NaN or infinite, or larger than ``DIVERGED_FACTOR`` x the first step's
+    (see the top of this file), stops the run before that update is applied (running statistics
+    included), sets ``History.diverged`` and ``diverged_at`` and warns.
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a backprop_lib Sequential (for example bp.mlp([2, 8, 2])),"
                         f" got {type(model).__name__}")
+    loss = _loss_by_name(loss)
     if not callable(loss):
         raise TypeError(f"loss must be a loss function such as bp.softmax_cross_entropy, "
                         f"got {loss!r}")
-    X = as_float_array(X, "X")
+    X = check_not_empty(as_float_array(X, "X"))
     n = X.shape[0]
     if model.n_inputs is not None and X.shape[1] != model.n_inputs:
         raise ValueError(f"X has {X.shape[1]} features per row, but the network expects "
@@ -171,7 +198,7 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
             X_val, y_val = validation
         except (TypeError, ValueError):
             raise TypeError("validation must be a pair (X_val, y_val)") from None
-        X_val = as_float_array(X_val, "X_val")
+        X_val = check_not_empty(as_float_array(X_val, "X_val"), "X_val")
         if X_val.shape[1] != X.shape[1]:
             raise ValueError(f"X_val has {X_val.shape[1]} features, X has {X.shape[1]}")
         y_val = _targets(loss, X_val, y_val, n_outputs)
@@ -189,24 +216,32 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     losses = np.full(epochs * len(starts), np.nan)
     stats = np.full((len(losses), len(STATS), len(blocks)), np.nan)
     params = model.parameters()
-    loss_fn = UNCHECKED.get(loss, loss)            # targets were checked above, once
+    limit = None
     epoch_loss = epoch_hits = 0.0
     step = 0
     model.train()
     # Overflow on the way to a diverged loss is expected and handled below: no numpy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch, X_b, y_b, epoch_end in schedule:
-            with model.reusing_arrays():             # every step in the same memory (network.py)
-                out = model._forward(X_b)                               # 1. forward
-                value, dout = loss_fn(out, y_b) if np.isfinite(out).all() else (math.nan, None)
-                if not math.isfinite(value):                            # 2. error (or blow-up)
-                    _diverged(history, step, epoch, value, optimizer)
-                    break
-                model.backward(dout, input_grad=False)                  # 3. backward
-                stats[step] = layer_statistics(model, blocks)
-                optimizer.step(params)                                  # 4. update
-                if classify:
-                    epoch_hits += accuracy(out, y_b) * len(X_b)
+            before = _buffers(model)
+            out = model._forward(X_b)              # 1. forward (X was checked once, above)
+            value, dout = loss(out, y_b) if np.isfinite(out).all() else (math.nan, None)
+            if limit is None:                                           # 2. error (or blow-up)
+                limit = DIVERGED_FACTOR * max(value, LOSS_FLOOR)
+            if not (math.isfinite(value) and value <= limit):           # NaN, inf, or too large
+                _restore_buffers(model, before)
+                _diverged(history, step, epoch, value, limit, optimizer)
+                break
+            model.backward(dout, input_grad=False)                      # 3. backward
+            stats[step] = layer_statistics(model, blocks)
+            if not np.isfinite(stats[step, 0]).all():      # ||dL/dW|| overflowed: so would W
+                stats[step] = np.nan
+                _restore_buffers(model, before)
+                _diverged(history, step, epoch, math.inf, limit, optimizer, "gradient")
+                break
+            optimizer.step(params)                                      # 4. update
+            if classify:
+                epoch_hits += accuracy(out, y_b) * len(X_b)
             losses[step] = value
             step += 1
             epoch_loss += value * len(X_b)
@@ -223,6 +258,17 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     return history
 
 
+def _buffers(model):
+    """The running statistics before a step, to put back if the step turns out to diverge."""
+    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.layers]
+
+
+def _restore_buffers(model, saved):
+    for layer, state in zip(model.layers, saved):
+        for k, v in state.items():
+            setattr(layer, k, v)
+
+
 def _schedule(X, y, epochs, bounds, rng):
     """(epoch, X_batch, y_batch, is the epoch's last batch) for every step, shuffled each epoch."""
     for epoch in range(epochs):
@@ -235,36 +281,41 @@ def _schedule(X, y, epochs, bounds, rng):
             yield epoch, X[idx], y[idx], hi == bounds[-1][1]
 
 
-def _diverged(history, step, epoch, value, optimizer):
+def _diverged(history, step, epoch, value, limit, optimizer, what="loss"):
     history.diverged, history.diverged_at = True, step
-    warnings.warn(f"the loss became {value} at step {step} (epoch {epoch}): training diverged and "
-                  f"was stopped before that update. Try a smaller learning rate (now "
-                  f"{getattr(optimizer, 'lr', '?')}) or gradient clipping (clip_norm=...).",
-                  RuntimeWarning, stacklevel=3)
+    why = "became NaN or infinite" if not math.isfinite(value) else \
+        f"grew past {DIVERGED_FACTOR:g}x its start (limit {limit:.3g})"
+    warnings.warn(f"the {what} {why} at step {step} (epoch {epoch}): {value:.3g}. Training "
+                  f"diverged and was stopped before that update. The learning rate is "
+                  f"{getattr(optimizer, 'lr', '?')}: try a smaller learning rate (10x smaller) "
+                  "or gradient clipping (clip_norm=...).", RuntimeWarning, stacklevel=3)
 
 
 def _fill(history, losses, stats, step):
+    # views of the first `step` rows: those rows are final, the loop writes only later ones
     history.loss = losses[:step]
     for k, name in enumerate(STATS):
         setattr(history, name, stats[:step, k, :])
 
 
 def _end_epoch(history, step, mean_loss, mean_accuracy, model, validation, loss):
-    history.epoch_step.append(step)
-    history.train_loss.append(mean_loss)
+    # new lists each epoch (not append): a list a caller kept from a callback stays as it was
+    history.epoch_step = [*history.epoch_step, step]
+    history.train_loss = [*history.train_loss, mean_loss]
     if mean_accuracy is not None:
-        history.train_accuracy.append(mean_accuracy)
+        history.train_accuracy = [*history.train_accuracy, mean_accuracy]
     if validation is not None:
         X_val, y_val = validation
         v_loss, v_acc = _evaluate(model, X_val, y_val, loss, mean_accuracy is not None)
-        history.val_loss.append(v_loss)
+        history.val_loss = [*history.val_loss, v_loss]
         if v_acc is not None:
-            history.val_accuracy.append(v_acc)
+            history.val_accuracy = [*history.val_accuracy, v_acc]
 
 
 def evaluate(model: Sequential, X, y, loss=softmax_cross_entropy) -> tuple:
     """(loss, accuracy) of ``model`` on (X, y) in evaluation mode; accuracy is None for mse."""
-    X = as_float_array(X, "X")
+    loss = _loss_by_name(loss)
+    X = check_not_empty(as_float_array(X, "X"))
     n_outputs = model.dense_layers()[-1].fan_out
     y = _targets(loss, X, y, n_outputs)
     classify = loss is softmax_cross_entropy or loss is binary_cross_entropy

@@ -30,17 +30,20 @@ def test_correct_backward_passes_the_gradient_check():
     assert "good" in str(report) and "agrees" in str(report)
 
 
+ALL = {"dense1.W", "dense1.b", "dense2.W", "dense2.b", "input"}
+
+
 @pytest.mark.parametrize("dense, sigmoid, wrong, words", [
     (_dense_with(dW=lambda dZ, X, W: dZ.T @ X), B.sigmoid_backward_reference,
-     {"dense1.W", "dense2.W"}, "missing transpose"),
+     {"dense1.W", "dense2.W"}, "dW = dZ.T @ X: a transpose is missing"),
     (_dense_with(db=lambda dZ, X, W: dZ), B.sigmoid_backward_reference,
      {"dense1.b", "dense2.b"}, "forgot to sum the bias gradient over the batch"),
     (B.dense_backward_reference, lambda dY, Z, Y: dY * Z * (1 - Z),
      {"dense1.W", "dense1.b", "input"}, "used Z instead of Y"),
     (_dense_with(dW=lambda dZ, X, W: -(X.T @ dZ)), B.sigmoid_backward_reference,
      {"dense1.W", "dense2.W"}, "wrong sign"),
-    (_dense_with(dX=lambda dZ, X, W: W @ dZ.T), B.sigmoid_backward_reference,   # shapes break
-     {"dense1.W", "dense1.b", "dense2.W", "dense2.b"}, "missing transpose: dL/dX"),
+    (_dense_with(dX=lambda dZ, X, W: W @ dZ.T), B.sigmoid_backward_reference,   # stops the pass
+     ALL, "dX = W @ dZ.T: the transpose of the answer"),
 ])
 def test_broken_backward_is_caught_and_named(dense, sigmoid, wrong, words):
     report = B.check_backward(dense, sigmoid)

@@ -11,6 +11,7 @@ from backprop_lib.exercises import (
     descent,
     error,
     forward,
+    modes,
     remedies,
     training,
     vanishing,
@@ -45,6 +46,7 @@ CHECKERS = [
     (remedies.check_layer_factor, "layer_factor", remedies.layer_factor_reference),
     (remedies.check_batchnorm_backward, "batchnorm_backward",
      remedies.batchnorm_backward_reference),
+    (modes.check_predict, "predict", modes.reference_predict),
 ]
 
 
@@ -110,3 +112,161 @@ def test_attempt_number():
                       (lambda x: "three", "expected an epoch, got 'three'")):
         got, answer = fb.attempt_number(fn, (1,), int, "an epoch", ref, "t")
         assert got is None and answer.use is ref and words in answer.message
+
+
+# ------------------------------------------------------------- run: the one way to call learners
+from backprop_lib.exercises.sandbox import PRINT_LINES, as_array, run  # noqa: E402
+
+
+def test_run_returns_the_value_and_is_ok():
+    outcome = run(lambda x, y=1: x + y, 2, y=3)
+    assert outcome.value == 5 and outcome.ok and outcome.problem is None and not outcome.stub
+
+
+def test_run_marks_a_stub():
+    outcome = run(stub, np.ones(3))
+    assert outcome.stub and not outcome.ok and outcome.problem is None
+
+
+def test_run_names_the_exception_the_learners_line_and_the_shapes():
+    def dense_forward(X, W, b):
+        Z = X @ W
+        return Z + b
+
+    outcome = run(dense_forward, np.ones((4, 3)), np.ones((2, 3)), np.zeros(3))
+    assert not outcome.ok and not outcome.stub
+    assert "ValueError" in outcome.problem and "matmul" in outcome.problem
+    assert "line 2 of `dense_forward`: Z = X @ W" in outcome.problem
+    assert "X: array of shape (4, 3)" in outcome.problem
+    assert "W: array of shape (2, 3)" in outcome.problem
+
+
+def test_run_points_at_the_learners_line_not_at_backprop_lib():
+    import backprop_lib as bp
+
+    def forward(model, X):
+        return model.forwrd(X)                        # a typo: AttributeError in their line
+
+    outcome = run(forward, bp.mlp([2, 3, 1], seed=0), np.ones((4, 2)))
+    assert "AttributeError" in outcome.problem and "model.forwrd(X)" in outcome.problem
+
+
+def test_run_stops_a_loop_that_never_ends_even_if_it_catches_exceptions():
+    def forever(x):
+        while True:
+            try:
+                x = x + 1
+            except Exception:
+                pass
+
+    outcome = run(forever, 0, limit=0.2)
+    assert not outcome.ok and "more than 0.2 s" in outcome.problem
+    assert "loop that never ends" in outcome.problem
+
+
+def test_run_keeps_the_first_printed_lines_and_counts_the_rest(capsys):
+    def chatty(x):
+        for i in range(100_000):
+            print("line", i)
+        return x
+
+    outcome = run(chatty, 7)
+    assert outcome.ok and outcome.value == 7
+    lines = outcome.printed.splitlines()
+    assert len(lines) == PRINT_LINES + 1 and lines[0] == "line 0"
+    assert lines[-1] == f"... ({100_000 - PRINT_LINES} more lines)"
+    assert capsys.readouterr().out == ""                  # nothing leaked to the real stdout
+
+
+def test_run_cuts_one_enormous_line():
+    outcome = run(lambda: print("x" * 10**6))
+    assert outcome.ok and len(outcome.printed) < 1000
+
+
+def test_run_copies_every_input_so_mutation_cannot_reach_the_caller():
+    import backprop_lib as bp
+
+    def mutate(w, parts, table, model):
+        w -= 1.0
+        parts[0] *= 0
+        parts.append(3)
+        table["a"][:] = 9
+        for p in model.parameters():
+            p.value[...] = 0
+        return w
+
+    w, parts, table = np.ones(3), [np.ones(2)], {"a": np.ones(2)}
+    model = bp.mlp([2, 3, 1], seed=0)
+    before = [p.value.copy() for p in model.parameters()]
+    outcome = run(mutate, w, parts, table, model)
+    assert outcome.ok and np.allclose(outcome.value, 0.0)
+    assert np.all(w == 1) and len(parts) == 1 and np.all(parts[0] == 1) and np.all(table["a"] == 1)
+    assert all(np.array_equal(p.value, b) for p, b in zip(model.parameters(), before))
+
+
+def test_run_reports_exit_and_recursion_but_lets_keyboard_interrupt_through():
+    import sys
+
+    assert "exit()" in run(lambda: sys.exit(1)).problem
+
+    def again(n):
+        return again(n + 1)
+
+    assert "RecursionError" in run(again, 0).problem
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(interrupted)
+
+
+def test_run_restores_stdout_and_the_previous_tracer():
+    import sys
+
+    out, trace = sys.stdout, sys.gettrace()
+    run(lambda: 1 / 0)
+    run(lambda: print("hi"))
+    assert sys.stdout is out and sys.gettrace() is trace
+
+
+def test_run_says_when_it_is_not_given_a_function():
+    outcome = run(np.ones(3))
+    assert not outcome.ok and "expected a function" in outcome.problem
+
+
+@pytest.mark.parametrize("value, phrase", [
+    (None, "did you forget `return`"),
+    ("0.5", "returned the text '0.5'"),
+    (object(), "an object of type `object`"),
+    ({"dW": 1}, "returned a dict"),
+    ((np.ones(3), np.ones((3, 2))), "did you return several values"),
+    ([1, [2, 3]], "do not form an array"),
+    (np.ones(2) * 1j, "complex"),
+])
+def test_as_array_names_what_came_back_instead_of_an_array(value, phrase):
+    array, why = as_array(value, "dW")
+    assert array is None and phrase in why and why.startswith("dW: ")
+
+
+@pytest.mark.parametrize("value", [[1.0, 2.0], (1, 2), np.array([1, 2], dtype=np.float32)])
+def test_as_array_accepts_lists_tuples_and_float32(value):
+    array, why = as_array(value, shape=(2,))
+    assert why is None and array.dtype == np.float64 and np.array_equal(array, [1.0, 2.0])
+
+
+def test_diagnose_and_as_array_are_one_path():
+    assert fb.diagnose("dW", "abc", np.ones(2)).message == as_array("abc", "dW")[1]
+    assert fb.diagnose("dW", None, np.ones(2)).message == as_array(None, "dW")[1]
+    assert "NaN" in fb.diagnose("dW", [np.nan, 1.0], np.ones(2)).message
+
+
+def test_attempt_reports_the_problem_and_shows_the_printed_lines(capsys):
+    def noisy(x):
+        print("debug", x)
+        raise IndexError("index 5 is out of bounds")
+
+    value, why = fb.attempt(noisy, 3)
+    assert value is None and "IndexError" in why and "index 5" in why
+    assert "debug 3" in capsys.readouterr().out
+    assert fb.attempt(stub, 1) == (None, fb.STUB)

@@ -167,3 +167,93 @@ def test_activation_backward_is_the_product_with_its_local_grad(name):
     act.forward(rng.normal(0, 3, (7, 5)))
     dY = rng.normal(size=(7, 5))
     np.testing.assert_array_equal(act.backward(dY), dY * act.local_grad())
+
+
+# ---------------------------------------------------------------- the check itself is safe
+class _Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("error", [_Boom, KeyboardInterrupt])
+def test_numerical_gradient_restores_x_when_the_function_raises(error):
+    x = np.array([1.0, 2.0, 3.0])
+    calls = []
+
+    def f():
+        calls.append(1)
+        if len(calls) == 4:                  # inside the second entry, while it is nudged
+            raise error()
+        return float(np.sum(x ** 2))
+    with pytest.raises(error):
+        bp.numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("error", [_Boom, KeyboardInterrupt])
+def test_gradient_check_restores_every_parameter_when_the_loss_raises(error):
+    model = bp.mlp([2, 4, 2], norm="batch", seed=0)
+    before = [p.value.copy() for p in model.parameters()]
+    bn = model.layers[1]
+    stats = (bn.running_mean.copy(), bn.running_var.copy())
+    calls = []
+
+    def loss(out, y):
+        calls.append(1)
+        if len(calls) == 7:
+            raise error()
+        return bp.softmax_cross_entropy(out, y)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    with pytest.raises(error):
+        bp.gradient_check(model, X, np.array([0, 1, 0, 1, 1]), loss=loss)
+    for p, value in zip(model.parameters(), before):
+        np.testing.assert_array_equal(p.value, value)
+    np.testing.assert_array_equal(bn.running_mean, stats[0])
+    np.testing.assert_array_equal(bn.running_var, stats[1])
+
+
+@pytest.mark.parametrize("h", [0, -1e-5, float("nan"), float("inf"), "1e-5", None, True])
+def test_h_must_be_a_small_positive_number(h):
+    x = np.array([1.0])
+    with pytest.raises(ValueError, match="h must be a small positive number"):
+        bp.numerical_gradient(lambda: float(x[0]), x, h=h)
+    with pytest.raises(ValueError, match="h must be a small positive number"):
+        bp.gradient_check(bp.Dense(2, 2), np.ones((2, 2)), h=h)
+
+
+def test_a_large_check_warns_before_it_starts(monkeypatch):
+    from backprop_lib import gradcheck
+    monkeypatch.setattr(gradcheck, "SLOW_CHECK_NUMBERS", 10)
+    layer = bp.Dense(3, 4)                        # 12 + 4 parameters + 6 inputs > 10
+    with pytest.warns(RuntimeWarning, match="nudges 22 numbers"):
+        bp.gradient_check(layer, np.ones((2, 3)))
+
+
+def test_one_wrong_entry_in_a_large_matrix_is_not_diluted():
+    rng = np.random.default_rng(0)
+    numeric = rng.normal(size=(100, 100))
+    analytic = numeric.copy()
+    analytic[37, 11] *= 2                         # one entry of 10,000 off by a factor 2
+    assert bp.relative_error(analytic, numeric) == pytest.approx(1 / 3)
+    assert bp.grade(bp.relative_error(analytic, numeric)) == "WRONG"
+
+
+def test_entries_near_zero_are_compared_to_tiny_not_to_themselves():
+    from backprop_lib.gradcheck import TINY
+    # two gradients of 1e-12 that differ by rounding noise are both zero for the check
+    assert bp.relative_error([1e-12], [2e-12]) == pytest.approx(1e-12 / TINY)
+    assert bp.grade(bp.relative_error([1e-12], [2e-12])) == "good"
+    # but an entry of TINY / 10 dropped to zero is still wrong
+    assert bp.grade(bp.relative_error([0.0], [TINY / 10])) == "WRONG"
+
+
+def test_non_finite_gradients_are_wrong():
+    assert bp.relative_error([np.nan, 1.0], [1.0, 1.0]) == np.inf
+    assert bp.grade(np.nan) == "WRONG"
+
+
+def test_grade_reads_the_one_table():
+    from backprop_lib.gradcheck import GRADES
+    low = 1e-12
+    for bound, word in GRADES:
+        assert bp.grade(low) == word
+        low = bound * 1.5

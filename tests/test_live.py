@@ -123,3 +123,14 @@ def test_train_live_returns_the_same_history_as_train(spiral):
                               optimizer=bp.Adam(0.02))
     plain = bp.train(bp.mlp([2, 8, 3], seed=0), X, y, epochs=15, optimizer=bp.Adam(0.02))
     assert np.allclose(history.loss, plain.loss)
+
+
+def test_a_diverged_run_ends_red_and_says_diverged(spiral):
+    X, y = spiral
+    view = live.LiveTraining(bp.mlp([2, 32, 32, 3], activation="relu", seed=0), X, 10 * y % 3,
+                             optimizer=bp.SGD(1e4), epochs=20)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        history = view.run()
+    assert history.diverged
+    assert view.progress.bar_style == "danger"
+    assert "DIVERGED at step" in view.status.value

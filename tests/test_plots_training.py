@@ -164,3 +164,15 @@ def test_both_loss_curves_fit_the_y_range_alike():
     _, ax = plt.subplots()
     assert style.fit_ylim(ax, [1.0, np.nan, 3.0]).tolist() == [1.0, 3.0]       # linear: 5% pad
     assert np.allclose(ax.get_ylim(), (0.9, 3.1))
+
+
+def test_a_diverged_run_ends_with_a_red_bar_and_says_so(spiral):
+    X, y = spiral
+    live = wtraining.LiveTraining(bp.mlp([2, 32, 32, 3], activation="relu", seed=0), X, y)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        history = live.train(epochs=30, optimizer=bp.SGD(1e4), show=False)
+    assert history.diverged
+    assert live.progress.style.bar_color == wtraining.DIVERGED_COLOR
+    assert "DIVERGED at step" in live.status.value
+    live.train(epochs=5, optimizer=bp.SGD(1e-3), show=False)    # a fine run ends green again
+    assert live.progress.style.bar_color == wtraining.DONE_COLOR

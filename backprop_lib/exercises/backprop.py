@@ -26,7 +26,19 @@ from ..layers import Dense, Layer
 from ..losses import mse
 from ..network import Sequential
 from .chain_rule import is_stub
-from .feedback import NOT_ATTEMPTED, Answer, Verdict, explain, not_attempted
+from .feedback import (
+    NOT_ATTEMPTED,
+    STUB,
+    Answer,
+    Verdict,
+    as_array,
+    attempt,
+    explain,
+    not_attempted,
+    run,
+    show_printed,
+)
+from .sandbox import describe
 
 
 # ---------------------------------------------------------------- the reference answers
@@ -50,12 +62,14 @@ def tanh_backward_reference(dY, Z, Y):
 
 # ---------------------------------------------------------------- the typical mistakes
 def dense_mistakes(dZ, X, W) -> dict:
-    """For each output of dense_backward: {message: the wrong value that mistake gives}."""
+    """For each output of dense_backward: {message: the wrong value that mistake gives}.
+    (Some products exist only when the shapes allow them: on a square case, where they do not
+    raise, every missing transpose is named.)"""
     n = X.shape[0]
-    return {
+    mistakes = {
         "dW": {
-            "missing transpose: dL/dW = X^T · dL/dZ (shape (fan_in, fan_out)), not dL/dZ^T · X":
-                dZ.T @ X,
+            "dW = dZ.T @ X: a transpose is missing or extra: dL/dW = X.T @ dL/dZ (shape "
+            "(fan_in, fan_out)), not dL/dZ.T @ X": dZ.T @ X,
             "wrong sign: the gradient of the loss, not its negative": -(X.T @ dZ),
             "divided by the batch size: the loss already averages (its gradient carries 1/n); "
             "dL/dW sums over the batch": X.T @ dZ / n,
@@ -69,11 +83,18 @@ def dense_mistakes(dZ, X, W) -> dict:
             "wrong sign on dL/db": -dZ.sum(axis=0),
         },
         "dX": {
-            "missing transpose: dL/dX = dL/dZ · W^T": dZ @ W if dZ.shape[1] == W.shape[0]
-            else W @ dZ.T,
             "wrong sign on dL/dX": -(dZ @ W.T),
+            "dX = W @ dZ.T: the transpose of the answer: dL/dX = dL/dZ @ W.T": W @ dZ.T,
         },
     }
+    if dZ.shape[1] == W.shape[0]:
+        mistakes["dX"]["dX = dZ @ W: a transpose is missing: dL/dX = dL/dZ @ W.T"] = dZ @ W
+    if X.shape[1] == dZ.shape[1]:
+        mistakes["dW"]["dW = X @ dZ.T: the transposes are on the wrong factors: dL/dW = "
+                       "X.T @ dL/dZ"] = X @ dZ.T
+    if X.shape[0] == X.shape[1] and X.shape[0] == dZ.shape[1]:
+        mistakes["dW"]["dW = X @ dZ: a transpose is missing: dL/dW = X.T @ dL/dZ"] = X @ dZ
+    return mistakes
 
 
 def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
@@ -103,26 +124,42 @@ def _case(seed=3, n=5, fan_in=3, fan_out=4):
             rng.standard_normal((fan_in, fan_out)))
 
 
-def diagnose_dense(fn) -> dict:
-    """{'dX'|'dW'|'db': Verdict} for the learner's dense_backward on a test case
-    (n=5, fan_in=3, fan_out=4: every shape different, so a transpose shows)."""
-    dZ, X, W = _case()
-    try:
-        out = fn(dZ.copy(), X.copy(), W.copy())
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        msg = f"dense_backward raised {type(err).__name__}: {err}"
-        return {k: Verdict(False, msg) for k in ("dX", "dW", "db")}
-    try:
-        dX, dW, db = out
-    except (TypeError, ValueError) as err:
-        msg = f"dense_backward must return the three arrays (dX, dW, db): {err}"
-        return {k: Verdict(False, msg) for k in ("dX", "dW", "db")}
+def _dense_verdicts(fn, case) -> tuple[dict | None, str | None]:
+    """({'dX'|'dW'|'db': Verdict}, None) for ``fn`` on ``case``, or (None, the problem) when it
+    raised, looped or did not return three arrays."""
+    dZ, X, W = case
+    out, why = attempt(fn, dZ, X, W)
+    if why:
+        return None, why
+    if out is None:
+        return None, "your function returned None; did you forget `return dX, dW, db`?"
+    if not isinstance(out, tuple | list) or len(out) != 3:
+        return None, ("return the three arrays (dX, dW, db), as `return dX, dW, db`; got "
+                      f"{describe(out)}")
     ref = dict(zip(("dX", "dW", "db"), dense_backward_reference(dZ, X, W)))
     wrong = dense_mistakes(dZ, X, W)
-    got = {"dX": dX, "dW": dW, "db": db}
-    return {k: explain(f"dense {k}", got[k], ref[k], wrong[k]) for k in ("dX", "dW", "db")}
+    got = dict(zip(("dX", "dW", "db"), out))
+    return {k: explain(f"dense {k}", got[k], ref[k], wrong[k]) for k in ("dX", "dW", "db")}, None
+
+
+def diagnose_dense(fn) -> dict:
+    """{'dX'|'dW'|'db': Verdict} for the learner's dense_backward on a test case
+    (n=5, fan_in=3, fan_out=4: every shape different, so a transpose shows). When the function
+    raises there (numpy refuses a product whose shapes do not fit, as with a missing
+    transpose), it is run again on a square case (all sizes 4), where such products exist and
+    the mistake can be named; the outputs right there are said to be right."""
+    verdicts, why = _dense_verdicts(fn, _case())
+    if verdicts is not None:
+        return verdicts
+    if why == STUB:
+        return {k: Verdict(False, STUB) for k in ("dX", "dW", "db")}
+    square, _ = _dense_verdicts(fn, _case(7, 4, 4, 4))
+    if square is None or all(v.ok for v in square.values()):
+        return {k: Verdict(False, f"dense {k}: dense_backward: {why}") for k in ("dX", "dW", "db")}
+    head = why.split("\n")[0]
+    return {k: v if v.ok else Verdict(False, f"{v.message} (with n=5, fan_in=3, fan_out=4 "
+                                              f"{head.replace('your function ', 'it ')})")
+            for k, v in square.items()}
 
 
 def diagnose_activation(fn, kind: str = "sigmoid"):
@@ -132,20 +169,54 @@ def diagnose_activation(fn, kind: str = "sigmoid"):
     Y = 1 / (1 + np.exp(-Z)) if kind == "sigmoid" else np.tanh(Z)
     dY = rng.standard_normal((5, 4))
     ref = (sigmoid_backward_reference if kind == "sigmoid" else tanh_backward_reference)(dY, Z, Y)
-    try:
-        got = fn(dY.copy(), Z.copy(), Y.copy())
-    except NotImplementedError:
-        raise
-    except Exception as err:
-        return Verdict(False, f"{kind}_backward raised {type(err).__name__}: {err}")
+    got, why = attempt(fn, dY, Z, Y)
+    if why:
+        return Verdict(False, why if why == STUB else f"{kind} dZ: {kind}_backward: {why}")
     return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind))
+
+
+class LearnerProblem(Exception):
+    """A learner's backward function, called inside a network, raised or returned something
+    that is not an array of the right shape; the message says which and how."""
+
+
+def _learners(fn, name, shapes, *args):
+    """Call the learner's ``fn(*args)`` inside a network (through ``run``: copies, a time
+    limit, errors caught); the arrays it returns, or LearnerProblem when it raised or returned
+    something else than arrays. A dL/dX or dL/dZ of the wrong shape stops the pass too (the
+    layer below needs it); a dW or db of the wrong shape is kept, and the report grades it
+    "wrong shape"."""
+    outcome = run(fn, *args)
+    show_printed(outcome)
+    if outcome.stub:
+        raise LearnerProblem(f"{name}: {NOT_ATTEMPTED}")
+    if outcome.problem:
+        raise LearnerProblem(f"{name}: {outcome.problem}")
+    value = outcome.value
+    if len(shapes) > 1:
+        if value is None:
+            raise LearnerProblem(f"{name}: your function returned None; did you forget "
+                                 "`return`?")
+        if not isinstance(value, tuple | list) or len(value) != len(shapes):
+            raise LearnerProblem(f"{name}: return the {len(shapes)} arrays (dX, dW, db); got "
+                                 f"{describe(value)}")
+    else:
+        value = (value,)
+    arrays = []
+    for part, (label, shape) in zip(value, shapes):
+        arr, why = as_array(part, f"{name}'s {label}")
+        if why:
+            raise LearnerProblem(why)
+        if arr.shape != shape and label not in ("dW", "db"):
+            raise LearnerProblem(f"{name}'s {label}: shape {arr.shape}, expected {shape}")
+        arrays.append(arr)             # a dW or db of the wrong shape is kept: graded as such
+    return arrays
 
 
 # ---------------------------------------------------------------- layers that use them
 class LearnerDense(Dense):
-    """A Dense layer whose backward is ``backward_fn(dZ, X, W) -> (dX, dW, db)``.
-
-    The gradients are stored as returned (even with a wrong shape), so a check can see them."""
+    """A Dense layer whose backward is ``backward_fn(dZ, X, W) -> (dX, dW, db)``, called
+    through ``run``; what is not three arrays of the right shapes raises LearnerProblem."""
 
     def __init__(self, fan_in, fan_out, backward_fn, rng=None):
         super().__init__(fan_in, fan_out, rng=rng)
@@ -153,10 +224,12 @@ class LearnerDense(Dense):
 
     def backward(self, dZ, input_grad=True):
         X = self._read_cache()
-        dX, dW, db = self.backward_fn(dZ, X, self.W.value)
-        self.W.grad = np.asarray(dW, dtype=np.float64)
-        self.b.grad = np.asarray(db, dtype=np.float64)
-        return np.asarray(dX, dtype=np.float64)
+        W = self.W.value
+        dX, dW, db = _learners(self.backward_fn, "dense_backward",
+                               [("dX", X.shape), ("dW", W.shape), ("db", self.b.value.shape)],
+                               dZ, X, W)
+        self.W.grad, self.b.grad = dW, db
+        return dX
 
 
 class LearnerActivation(Layer):
@@ -177,7 +250,8 @@ class LearnerActivation(Layer):
 
     def backward(self, dY):
         Z, Y = self._read_cache()
-        return np.asarray(self.backward_fn(dY, Z, Y), dtype=np.float64)
+        return _learners(self.backward_fn, f"{self.kind}_backward", [("dZ", Z.shape)],
+                         dY, Z, Y)[0]
 
 
 def learner_network(dense_backward, activation_backward, kind: str = "sigmoid", seed: int = 0,
@@ -198,7 +272,8 @@ def learner_network(dense_backward, activation_backward, kind: str = "sigmoid", 
 @dataclass
 class BackwardReport:
     """Relative error and grade per parameter (and 'input'), plus the diagnosis of each wrong
-    one. ``ok`` when every entry is below 1e-7; ``wrong`` lists those above 1e-4."""
+    one. ``ok`` when every error is graded "good", ``wrong`` lists those from "suspicious" up
+    (the one table ``bp.gradcheck.GRADES``; NaN, a gradient not computed, counts as wrong)."""
 
     errors: dict
     messages: list = field(default_factory=list)
@@ -215,7 +290,7 @@ class BackwardReport:
 
     @property
     def wrong(self) -> list:
-        return [k for k, err in self.errors.items() if err >= SUSPICIOUS]
+        return [k for k, err in self.errors.items() if not err < SUSPICIOUS]
 
     @property
     def message(self) -> str:
@@ -225,7 +300,8 @@ class BackwardReport:
         width = max(len(k) for k in self.errors) + 2
         lines = [f"{'parameter':<{width}}relative error  grade"]
         for k, err in self.errors.items():
-            shown = "   wrong shape" if not np.isfinite(err) else f"{err:14.2e}"
+            shown = ("  not computed" if np.isnan(err) else "   wrong shape" if np.isinf(err)
+                     else f"{err:14.2e}")
             lines.append(f"{k:<{width}}{shown}  {grade(err)}")
         lines += self.notes
         if self.ok:
@@ -248,8 +324,8 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
     """Grade the learner's backward functions inside a network Dense -> Sigmoid -> Dense.
 
     Each parameter's gradient from backpropagation is compared with centred finite differences
-    (``bp.numerical_gradient``) by relative error (``bp.relative_error``, graded by ``bp.grade``:
-    below 1e-7 good, above 1e-2 WRONG). Then each function is tested on its own, and every
+    (``bp.numerical_gradient``) by relative error (``bp.relative_error``, graded by ``bp.grade``
+    from the one table ``bp.gradcheck.GRADES``). Then each function is tested on its own, and every
     mistake found is named. A function that raises NotImplementedError is replaced by the
     reference (the report says so).
     """
@@ -268,38 +344,40 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
     y = rng.standard_normal((6, 2))
     model = learner_network(dense_backward, sigmoid_backward, kind, seed)
     errors, messages = {}, []
+    broken = None                  # the problem that stopped the backward pass, if one did
     try:
         loss, dout = mse(model.forward(X), y)
         dX = model.backward(dout)
-    except Exception as err:   # the learner's code broke the backward pass
-        messages.append(f"the backward pass raised {type(err).__name__}: {err}")
-        dX = None
+    except LearnerProblem as err:  # the learner's function raised or returned a non-array
+        broken = str(err)
+        messages.append(f"→ the backward pass stopped in {broken}")
     f = _objective(model, X, y)
     for p in model.parameters():
-        numeric = numerical_gradient(f, p.value)
         try:
-            errors[p.name] = relative_error(p.grad, numeric) if dX is not None else np.inf
+            errors[p.name] = np.nan if broken else relative_error(p.grad, numerical_gradient(
+                f, p.value))
         except ValueError:                         # a gradient of the wrong shape
             errors[p.name] = np.inf
-    if dX is not None:
-        try:
-            errors["input"] = relative_error(dX, numerical_gradient(f, X))
-        except ValueError:
-            errors["input"] = np.inf
+    errors["input"] = np.nan if broken else relative_error(dX, numerical_gradient(f, X))
 
     dense_v = diagnose_dense(dense_backward)
     act_v = diagnose_activation(sigmoid_backward, kind)
     for k, v in dense_v.items():
-        if not v.ok:
+        text = v.message.split(": ", 1)[1]
+        if not v.ok and not (broken and text.startswith("dense_backward")):
             param = {"dW": "every dense*.W", "db": "every dense*.b",
                      "dX": "everything below the top layer"}[k]
-            messages.append(f"→ {param} is off because of dense_backward's {k}: "
-                            f"{v.message.split(': ', 1)[1]}")
-    if not act_v.ok:
-        messages.append(f"→ dense2 is right but dense1.W, dense1.b are wrong: the error enters "
-                        f"between them, in {kind}_backward: {act_v.message.split(': ', 1)[1]}")
-    if not messages and any(err >= SUSPICIOUS for err in errors.values()):
-        bad = [k for k, e in errors.items() if e >= SUSPICIOUS]
+            messages.append(f"→ {param} is off because of dense_backward's {k}: {text}")
+    if not act_v.ok and not (broken and broken.startswith(f"{kind}_backward")):
+        text = act_v.message.split(": ", 1)[1]
+        top_right = all(errors.get(f"dense2.{p}", np.inf) < SUSPICIOUS for p in ("W", "b"))
+        if top_right:
+            messages.append(f"→ dense2 is right but dense1.W, dense1.b are wrong: the error "
+                            f"enters between them, in {kind}_backward: {text}")
+        else:
+            messages.append(f"→ {kind}_backward: {text}")
+    if not messages and any(not err < SUSPICIOUS for err in errors.values()):
+        bad = [k for k, e in errors.items() if not e < SUSPICIOUS]
         messages.append(f"→ {', '.join(bad)} disagree with finite differences; test your "
                         "functions on the shapes of the docstring")
     return BackwardReport(errors=errors, messages=messages, notes=notes,

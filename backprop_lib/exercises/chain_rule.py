@@ -12,30 +12,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Answer, attempt, explain, not_attempted
+from .feedback import FALLBACK_NOTE, STUB, Answer, attempt, explain, not_attempted
 
 
 def is_stub(fn, *args) -> bool:
     """True when ``fn(*args)`` still raises NotImplementedError (another error is the
     learner's own, reported by the checker)."""
-    try:
-        return attempt(fn, *args)[1] is not None
-    except Exception:
-        return False
+    return attempt(fn, *args)[1] == STUB
 
 
 def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:
-    """Call ``fn(*case)`` for each case; the first wrong case decides the message.
+    """Call ``fn(*case)`` (through ``attempt``: copied inputs, a time limit, errors caught) for
+    each case; the first wrong case decides the message.
 
     ``reference(*case)`` gives the right answer, ``mistakes_for(*case)`` the dict of wrong ones.
     """
-    if is_stub(fn, *cases[0]):
-        return not_attempted(name, reference)
-    for case in cases:
-        try:
-            got = fn(*case)
-        except Exception as err:                    # the learner's code: say what it raised
-            return Answer(False, f"{name}: raised {type(err).__name__}: {err}", use=reference)
+    for i, case in enumerate(cases):
+        got, why = attempt(fn, *case)
+        if why == STUB and i == 0:
+            return not_attempted(name, reference)
+        if why:
+            return Answer(False, f"{name}: {why}\n{FALLBACK_NOTE}", use=reference)
         verdict = explain(name, got, reference(*case), mistakes_for(*case) if mistakes_for
                           else None)
         if not verdict.ok:
@@ -98,6 +95,8 @@ def _neuron_mistakes(x, w, b, t):
             -np.array([2 * (y - t) * s1 * x, 2 * (y - t) * s1]),
         "the sigmoid's local derivative dy/dz = y·(1 - y) is missing":
             np.array([2 * (y - t) * x, 2 * (y - t)]),
+        "the two are swapped: return (dL/dw, dL/db), in that order; dL/dw carries the x":
+            np.array([2 * (y - t) * s1, 2 * (y - t) * s1 * x]),
         "dL/dw lacks the last local derivative dz/dw = x (you returned dL/dz for both)":
             np.array([2 * (y - t) * s1, 2 * (y - t) * s1]),
         "dz/dw is x, not w: in z = w·x + b the partner of w is x":
@@ -153,14 +152,13 @@ def _local_mistakes(op, a, b=0.0):
 
 def check_local_derivative(fn) -> Answer:
     """Exercise: ``fn(op, a, b)`` returns d(op(a, b))/da for each operation of the graph."""
-    if is_stub(fn, *LOCAL_CASES[0]):
-        return not_attempted("local_derivative", local_derivative_reference)
-    for case in LOCAL_CASES:
-        try:
-            got = fn(*case)
-        except Exception as err:
-            return Answer(False, f"local_derivative{case[:1]}: raised {type(err).__name__}: "
-                                 f"{err}", use=local_derivative_reference)
+    for i, case in enumerate(LOCAL_CASES):
+        got, why = attempt(fn, *case)
+        if why == STUB and i == 0:
+            return not_attempted("local_derivative", local_derivative_reference)
+        if why:
+            return Answer(False, f"local_derivative{case[:1]}: {why}\n{FALLBACK_NOTE}",
+                          use=local_derivative_reference)
         verdict = explain(f"local derivative of {case[0]!r} at a={case[1]:g}", got,
                           local_derivative_reference(*case), _local_mistakes(*case))
         if not verdict.ok:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .chain_rule import is_stub, run_cases
-from .feedback import Answer, explain, not_attempted
+from .chain_rule import run_cases
+from .feedback import STUB, Answer, as_array, attempt, explain, fall_back, not_attempted
+from .sandbox import describe
 
 
 # ---------------------------------------------------------------- exercise 1: one step
@@ -77,6 +78,7 @@ def _momentum_mistakes(w, v, grad, lr, mu):
                                                                 v - lr * grad),
         "the new w uses the old velocity: update v first, then w <- w + v": (w + v, v_ok),
         "momentum is ignored: this is a plain step": (w - lr * grad, -lr * grad),
+        "the pair is swapped: return (w, v), the new w first": (v_ok, w + v_ok),
     }
 
 
@@ -87,26 +89,31 @@ MOMENTUM_CASES = [(np.array([1.0, -1.0]), np.array([0.2, 0.1]), np.array([0.5, -
 def check_momentum_step(fn) -> Answer:
     """Exercise: ``fn(w, v, grad, lr, mu)`` returns (new w, new v)."""
     case = MOMENTUM_CASES[0]
-    if is_stub(fn, *case):
+    got, why = attempt(fn, *case)
+    if why == STUB:
         return not_attempted("momentum_step", momentum_step_reference)
-    try:
-        got = fn(*case)
-    except Exception as err:
-        return Answer(False, f"momentum_step raised {type(err).__name__}: {err}",
-                      use=momentum_step_reference)
-    if not (isinstance(got, (tuple, list)) and len(got) == 2):
-        return Answer(False, f"momentum_step must return the pair (w, v), got "
-                             f"{type(got).__name__}", use=momentum_step_reference)
-    w_new, v_new = got
+    if why:
+        return fall_back(momentum_step_reference, why, "momentum_step")
+    if got is None:
+        return fall_back(momentum_step_reference, "your function returned None; did you forget "
+                                                  "`return w, v`?", "momentum_step")
+    if not (isinstance(got, tuple | list) and len(got) == 2):
+        return fall_back(momentum_step_reference, "return the pair (w, v) (`return w, v`), got "
+                         f"{describe(got)}", "momentum_step")
+    parts = []
+    for label, part in zip(("w", "v"), got):
+        arr, why = as_array(part, f"the new {label}", shape=case[0].shape)
+        if why:
+            return fall_back(momentum_step_reference, why, "momentum_step")
+        parts.append(arr)
+    got_arr = np.stack(parts)
     ref = np.stack(momentum_step_reference(*case))
     wrong = {k: np.stack(v) for k, v in _momentum_mistakes(*case).items()}
-    try:
-        got_arr = np.stack([np.asarray(w_new, float), np.asarray(v_new, float)])
-    except ValueError as err:
-        return Answer(False, f"momentum_step: w and v must have the shape of w: {err}",
-                      use=momentum_step_reference)
     verdict = explain("momentum_step (w, v)", got_arr, ref, wrong)
-    return Answer(verdict.ok, verdict.message, use=fn if verdict.ok else momentum_step_reference)
+    if not verdict.ok:
+        return fall_back(momentum_step_reference, verdict.message.split(": ", 1)[1],
+                         "momentum_step")
+    return Answer(True, verdict.message, use=fn)
 
 
 __all__ = ["check_gd_step", "check_max_stable_lr", "check_momentum_step", "gd_step_reference",

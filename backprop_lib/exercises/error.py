@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..losses import mse, softmax_cross_entropy
-from .feedback import STUB, Answer, diagnose, fall_back, not_attempted
+from .feedback import STUB, Answer, as_array, diagnose, fall_back, not_attempted, number
 from .forward import _call
+from .sandbox import describe
 
 
 def mse_reference(pred, target):
@@ -29,7 +30,9 @@ def softmax_ce_grad_reference(logits, labels):
 
 def _factor(got, expected):
     """c when got = c · expected (and expected is not all zero), else None."""
-    got = np.asarray(got, dtype=float)
+    got, why = as_array(got)
+    if why:
+        return None
     denom = float(np.vdot(expected, expected))
     if got.shape != expected.shape or denom == 0:
         return None
@@ -89,13 +92,16 @@ def check_mse(fn) -> Answer:
         where = f"with pred {pred.shape}"
         if problem is not None:
             return fall_back(mse_reference, f"{where} your function {problem}", title)
-        if not (isinstance(got, tuple) and len(got) == 2):
+        if got is None:
+            return fall_back(mse_reference, f"{where}: your function returned None; did you "
+                                            "forget `return loss, grad`?", title)
+        if not (isinstance(got, tuple | list) and len(got) == 2):
             return fall_back(mse_reference, f"{where}: return two things, (loss, gradient); got "
-                                            f"{type(got).__name__}", title)
+                                            f"{describe(got)}", title)
         loss, grad = got
         exp_loss, exp_grad = mse(pred, target)
         try:
-            loss = float(loss)
+            loss = number(loss)
         except (TypeError, ValueError):
             return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
                                             f"got shape {np.shape(loss)}", title)
@@ -119,7 +125,10 @@ def _softmax_cases():
     rng = np.random.default_rng(5)
     return [(rng.standard_normal((4, 3)) * 2, np.array([0, 2, 1, 2])),
             (rng.standard_normal((6, 5)), rng.integers(0, 5, 6)),
-            (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1]))]
+            (np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 1.0]]), np.array([1, 1])),
+            # Two large, close logits (clipping them makes them equal) and a row far below the
+            # batch's max (subtracting the batch max instead of each row's underflows it to 0/0).
+            (np.array([[1000.0, 1000.5, -3.0], [-1000.0, -999.0, -1001.0]]), np.array([0, 1]))]
 
 
 def check_softmax_ce_grad(fn) -> Answer:
@@ -144,7 +153,21 @@ def check_softmax_ce_grad(fn) -> Answer:
             if not np.all(np.isfinite(arr)):
                 hint = (": exp overflowed on logits of size 1000; subtract each row's max first "
                         "(softmax(z - max z) = softmax(z))" if big else "")
+                low = logits.max(axis=1) < logits.max() - 100          # rows far below the max
+                if big and np.any(low) and not np.all(np.isfinite(arr[low])) and np.all(
+                        np.isfinite(arr[~low])):
+                    hint = (": the rows far below the batch's largest logit became 0/0: subtract "
+                            "each ROW's own max, z - z.max(axis=1, keepdims=True), not the max "
+                            "of the whole batch")
                 return fall_back(ref, f"{where}: your gradient contains NaN or inf{hint}", title)
+            if big and not np.allclose(arr, expected):
+                small_rows = np.abs(logits).max(axis=1) < 30
+                if np.allclose(arr[small_rows], expected[small_rows]):
+                    return fall_back(ref, f"{where}: right for moderate logits but wrong for "
+                                          "large ones: clipping (or capping) the logits changes "
+                                          "their differences, and so the probabilities; "
+                                          "subtract each row's max instead (softmax(z - max z) "
+                                          "= softmax(z), exactly)", title)
             n = logits.shape[0]
             onehot = np.eye(logits.shape[1])[labels]
             p = expected * n + onehot
@@ -154,6 +177,12 @@ def check_softmax_ce_grad(fn) -> Answer:
                                    "is missing"),
                       (p / n, "the one-hot is missing: subtract 1 at each example's true class"),
                       (p, "the one-hot and the 1/n are both missing"))
+            e = np.exp(logits - logits.max(axis=1, keepdims=True))
+            with np.errstate(all="ignore"):          # a column can underflow to 0: 0/0
+                by_column = (e / e.sum(axis=0, keepdims=True) - onehot) / n
+            checks += ((by_column,
+                        "the softmax normalizes each ROW (each example's scores): sum over "
+                        "axis=1, keepdims=True, not over the batch (axis=0)"),)
             for candidate, hint in checks:
                 if np.allclose(arr, candidate):
                     return fall_back(ref, f"{where}: {hint}", title)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .sandbox import Outcome, as_array, describe, run
+
 
 @dataclass
 class Verdict:
@@ -60,11 +62,25 @@ def fall_back(reference, why, title: str) -> Answer:
     return Answer(False, f"{title}: {why}\n{FALLBACK_NOTE}", reference)
 
 
+def tolerances(got, expected, rtol: float, atol: float) -> tuple[float, float]:
+    """(rtol, atol) for comparing a learner's ``got``: loosened for a float32 (or float16)
+    answer, whose own rounding (about 1e-7 relative) is not a mistake."""
+    dtype = getattr(got, "dtype", None)
+    if dtype is None and isinstance(got, list | tuple) and got:
+        dtype = getattr(got[0], "dtype", None)
+    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+        eps = float(np.finfo(dtype).eps)
+        scale = float(np.max(np.abs(expected), initial=1.0))
+        return max(rtol, 100 * eps), max(atol, 100 * eps * scale)
+    return rtol, atol
+
+
 def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it."""
-    try:
-        a = np.asarray(a, dtype=np.float64)
-    except (TypeError, ValueError):
+    """True when ``a`` is numeric, has the shape of ``b`` and is allclose to it (within the
+    ``tolerances`` of its dtype)."""
+    rtol, atol = tolerances(a, np.asarray(b, dtype=np.float64), rtol, atol)
+    a, why = as_array(a)
+    if why:
         return False
     b = np.asarray(b, dtype=np.float64)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
@@ -72,13 +88,11 @@ def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
 
 def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
     """Compare ``got`` with ``expected`` and explain the first difference found."""
-    if got is None:
-        return Verdict(False, f"{name}: your function returned None; did you forget `return`?")
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Verdict(False, f"{name}: expected a numeric array, got {type(got).__name__}")
     expected = np.asarray(expected, dtype=np.float64)
+    rtol, atol = tolerances(got, expected, rtol, atol)
+    got, why = as_array(got, name)
+    if why:
+        return Verdict(False, why)
     if got.shape != expected.shape:
         if got.shape == expected.shape[::-1] and got.ndim == 2:
             return Verdict(False, f"{name}: shape {got.shape}, expected {expected.shape}: the "
@@ -109,13 +123,18 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
             for guess, text in ((2.0, "2"), (0.5, "1/2")):
                 if np.isclose(factor, guess):
                     hint = f" (a factor {text}: check the derivative of a square or a mean)"
-            return Verdict(False, f"{name}: proportional to the answer but {factor:.4g} times "
-                                  f"too large{hint}; is a factor such as 1/n or 2 missing or "
-                                  "extra?")
+            size = "too large" if abs(factor) > 1 else "too small"
+            sign = ", and the sign is wrong" if factor < 0 else ""
+            return Verdict(False, f"{name}: proportional to the answer: {factor:.4g} times the "
+                                  f"answer ({size}{sign}){hint}; is a factor such as 1/n or 2 "
+                                  "missing or extra?")
     worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
+    digits = 6
+    while digits < 17 and f"{got[worst]:.{digits}g}" == f"{expected[worst]:.{digits}g}":
+        digits += 1                              # show the digit where they differ
     return Verdict(False, f"{name}: differs from the answer; largest difference at index "
-                          f"{tuple(int(i) for i in worst)}: yours {got[worst]:.6g}, expected "
-                          f"{expected[worst]:.6g}")
+                          f"{tuple(int(i) for i in worst)}: yours {got[worst]:.{digits}g}, "
+                          f"expected {expected[worst]:.{digits}g}")
 
 
 def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float = 1e-6,
@@ -131,12 +150,48 @@ def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float 
     return diagnose(name, got, expected)
 
 
-def attempt(fn, *args):
-    """Call a learner's function; None (and the reason, ``STUB``) when it is still a to-do."""
-    try:
-        return fn(*args), None
-    except NotImplementedError:
+def attempt(fn, *args, limit: float | None = None):
+    """Call a learner's function through ``run`` (copied inputs, a time limit, printing kept
+    short, every exception caught): (value, None), or (None, why) where ``why`` is ``STUB``
+    while it is still a to-do, else the problem in the learner's terms. What it printed is shown
+    (at most ``sandbox.PRINT_LINES`` lines)."""
+    outcome = run(fn, *args, limit=limit)
+    show_printed(outcome)
+    if outcome.stub:
         return None, STUB
+    return outcome.value, outcome.problem
+
+
+def show_printed(outcome: Outcome) -> None:
+    """Echo what the learner's function printed (already cut to its first lines)."""
+    if outcome.printed:
+        print(outcome.printed)
+
+
+def whole_number(value) -> int:
+    """``value`` as an int, when it is a whole number (an int, a numpy integer, a float such as
+    4.0, a one-entry array of one); ValueError for 4.9, a text, True. No silent truncation: a
+    non-integer is named, not rounded."""
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValueError(value)
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "iuf":
+        raise ValueError(value)
+    x = arr.reshape(()).item()
+    if x != int(x):
+        raise ValueError(value)
+    return int(x)
+
+
+def number(value) -> float:
+    """``value`` as a float (a Python or numpy number, a one-entry array); ValueError for a
+    text, None, True or a many-entry array."""
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValueError(value)
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "iuf":
+        raise ValueError(value)
+    return float(arr.reshape(()).item())
 
 
 def attempt_number(fn, args, kind, what: str, reference, title: str):
@@ -151,5 +206,6 @@ def attempt_number(fn, args, kind, what: str, reference, title: str):
                                           "`return`?", title)
     try:
         return kind(got), None
-    except (TypeError, ValueError):
-        return None, fall_back(reference, f"expected {what}, got {got!r}", title)
+    except (TypeError, ValueError, OverflowError):
+        shown = repr(got) if len(repr(got)) < 60 else describe(got)
+        return None, fall_back(reference, f"expected {what}, got {shown}", title)

@@ -25,11 +25,11 @@ from .feedback import STUB, Answer, attempt, diagnose, fall_back, not_attempted
 
 def _call(fn, *args):
     """(result, None) or (None, message) for a learner's function that raised."""
-    try:
-        with np.errstate(all="ignore"):      # overflow becomes NaN, which the checker explains
-            return attempt(fn, *args)
-    except Exception as err:                 # a learner's bug: report it, do not crash
-        return None, f"raised {type(err).__name__}: {err}"
+    with np.errstate(all="ignore"):          # overflow becomes NaN, which the checker explains
+        value, why = attempt(fn, *args)
+    if why and why != STUB:
+        why = why.removeprefix("your function ")
+    return value, why
 
 
 # ------------------------------------------------------------------ exercise 1: dense_forward
@@ -63,6 +63,11 @@ def _dense_hint(got, X, W, b, expected) -> str | None:
         return "the bias is added twice"
     if np.allclose(got, X @ W - b):
         return "the bias has the wrong sign: Z = X @ W + b"
+    if np.allclose(got, X @ W + b.sum()):
+        return ("you added the sum of the biases to every entry: b holds one bias per unit, "
+                "added to that unit's column (X @ W + b broadcasts it over the rows)")
+    if np.allclose(got, X @ W * b):
+        return "the bias is added, not multiplied: Z = X @ W + b"
     if np.allclose(got, sigmoid(X @ W + b)) or np.allclose(got, np.tanh(X @ W + b)):
         return ("you applied an activation: dense_forward is only the weighted sum X @ W + b; "
                 "the activation is a layer of its own")
@@ -83,10 +88,10 @@ def check_dense_forward(fn) -> Answer:
         if problem is not None:
             hint = ""
             if "matmul" in problem or "shapes" in problem or "align" in problem:
-                hint = (" — check the order of the product: rows of X are examples, so it is "
-                        "X @ W with W (fan_in, fan_out), not W @ X")
+                hint = ("check the order of the product: rows of X are examples, so it is "
+                        "X @ W with W (fan_in, fan_out), not W @ X. ")
             return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}, "
-                             f"b {b.shape} your function {problem}{hint}", title)
+                             f"b {b.shape}: {hint}Your function {problem}", title)
         hint = _dense_hint(got, X, W, b, expected)
         if hint is not None:
             return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}: {hint}",
@@ -125,6 +130,23 @@ def shapes_reference(sizes=None, n=None) -> dict:
             "b2": (k,), "outputs": (n, k)}
 
 
+def _as_shape(given):
+    """(tuple of ints, None), or (None, why): a shape is a tuple of whole numbers. An int alone
+    is not one (``(8)`` is the number 8; a 1-tuple is ``(8,)``), and floats are not sizes."""
+    if isinstance(given, bool | int | np.integer):
+        return None, (f"{given!r} is a number, not a shape: (8) is just 8 in Python; a "
+                      "one-entry shape needs a comma, (8,)")
+    if not isinstance(given, tuple | list):
+        return None, f"{given!r} is not a shape; write a tuple such as (10, 4)"
+    for v in given:
+        if isinstance(v, bool) or not isinstance(v, int | np.integer):
+            return None, (f"{given!r} is not a shape: {v!r} is not a whole number (a size "
+                          "counts rows, columns or units)")
+        if v < 0:
+            return None, f"{given!r} is not a shape: sizes are not negative"
+    return tuple(int(v) for v in given), None
+
+
 def check_shapes(answers) -> Answer:
     """``answers``: a dict name -> shape tuple for the names of ``SHAPE_QUESTION``; None or "..."
     for the ones not answered yet."""
@@ -141,10 +163,9 @@ def check_shapes(answers) -> Answer:
         given = answers.get(name)
         if given in (None, ..., "..."):
             continue
-        try:
-            given_t = tuple(int(v) for v in np.atleast_1d(given))
-        except (TypeError, ValueError):
-            lines.append(f"  {name}: {given!r} is not a shape; write a tuple such as (10, 4)")
+        given_t, why = _as_shape(given)
+        if why:
+            lines.append(f"  {name}: {why}")
             continue
         if given_t == shape:
             continue
@@ -196,6 +217,8 @@ def check_two_layer_forward(fn) -> Answer:
         ((X @ W1 + b1) @ W2 + b2,
          "the hidden activation is missing: without it two layers are one linear map"),
         (np.tanh(X @ W1 + b1) @ W2 + b2, "the hidden activation here is the sigmoid, not tanh"),
+        (np.maximum(X @ W1 + b1, 0) @ W2 + b2,
+         "the hidden activation here is the sigmoid, not ReLU"),
         (sigmoid(X @ W1) @ W2 + b2, "b1 is missing"),
         (sigmoid(X @ W1 + b1) @ W2, "b2 is missing"),
     ]

@@ -14,7 +14,18 @@ from .. import datasets
 from ..losses import softmax_cross_entropy
 from ..network import mlp
 from ..train import History
-from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
+from .feedback import (
+    STUB,
+    Answer,
+    as_array,
+    attempt,
+    attempt_number,
+    diagnose,
+    fall_back,
+    run,
+    show_printed,
+    whole_number,
+)
 
 # ------------------------------------------------------------------ 1. one training step
 
@@ -35,11 +46,14 @@ def check_training_step(fn) -> Answer:
     title = "training_step"
     X, y = datasets.spiral(n_per_class=10, seed=3)
     lr = 0.5
-    mine, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
-    before = [p.value.copy() for p in mine.parameters()]
-    loss, why = attempt(fn, mine, X, y, lr)
-    if why:
-        return fall_back(reference_training_step, why, title)
+    start, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
+    before = [p.value.copy() for p in start.parameters()]
+    outcome = run(fn, start, X, y, lr)              # on a copy of the model: look at that one
+    show_printed(outcome)
+    if not outcome.ok:
+        return fall_back(reference_training_step, STUB if outcome.stub else outcome.problem,
+                         title)
+    loss, mine = outcome.value, outcome.args[0]
     ref_loss = reference_training_step(ref, X, y, lr)
     got = np.concatenate([(p.value - b).ravel() for p, b in zip(mine.parameters(), before,
                                                                 strict=True)])
@@ -96,7 +110,7 @@ def check_confusion_matrix(fn) -> Answer:
     if verdict:
         return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
                             "predicted class)", use=fn)
-    got = np.asarray(cm, dtype=float) if cm is not None else None
+    got, _ = as_array(cm)
     if got is not None and got.shape == expected.shape:
         if np.allclose(got, expected.T):
             return fall_back(reference_confusion_matrix,
@@ -105,6 +119,15 @@ def check_confusion_matrix(fn) -> Answer:
         if np.allclose(got * len(y_true), expected):
             return fall_back(reference_confusion_matrix, "these are fractions of all examples: "
                                                          "count the examples instead", title)
+        if np.allclose(got, expected > 0):
+            return fall_back(reference_confusion_matrix,
+                             "each (true, predicted) pair counts at most once: with fancy "
+                             "indexing, cm[y_true, y_pred] += 1 adds 1 once for repeated "
+                             "pairs; use a loop or np.add.at(cm, (y_true, y_pred), 1)", title)
+        if np.allclose(got, np.diag(np.diag(expected))) and not np.allclose(expected, got):
+            return fall_back(reference_confusion_matrix,
+                             "only the correct predictions (the diagonal) are counted: the "
+                             "mistakes go off the diagonal, at cm[true, predicted]", title)
         if np.allclose(got.sum(), 0):
             return fall_back(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
                                                          "cm[true, predicted] for every example",
@@ -135,7 +158,8 @@ def check_best_epoch(fn) -> Answer:
         _history([2.0, 1.0, 0.5, 0.25, 0.1], [2.1, 1.2, 1.3, 1.5, 1.8]),
     ]
     for h in cases:
-        got, wrong = attempt_number(fn, (h,), int, "an epoch number", reference_best_epoch, title)
+        got, wrong = attempt_number(fn, (h,), whole_number, "a whole epoch number",
+                                    reference_best_epoch, title)
         if wrong is not None:
             return wrong
         expected = reference_best_epoch(h)

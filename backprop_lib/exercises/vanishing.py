@@ -12,7 +12,16 @@ import numpy as np
 
 from .. import theory
 from ..train import History
-from .feedback import Answer, attempt, attempt_number, diagnose, fall_back
+from .feedback import (
+    Answer,
+    as_array,
+    attempt,
+    attempt_number,
+    diagnose,
+    fall_back,
+    number,
+    whole_number,
+)
 
 # ------------------------------------------------------------------ 1. predicted ratio
 
@@ -34,7 +43,7 @@ def check_predicted_ratio(fn) -> Answer:
     """Run ``fn(activation, init, width, depth)`` on a few networks and compare with theory."""
     title = "predicted_ratio"
     for case in RATIO_CASES:
-        got, wrong = attempt_number(fn, case, float, "a number", reference_predicted_ratio, title)
+        got, wrong = attempt_number(fn, case, number, "a number", reference_predicted_ratio, title)
         if wrong is not None:
             return wrong
         expected = reference_predicted_ratio(*case)
@@ -89,7 +98,7 @@ def check_measured_factors(fn) -> Answer:
     verdict = diagnose("measured factors", got, expected)
     if verdict:
         return Answer(True, "measured_factors: correct ✓", use=fn)
-    g = np.asarray(got, dtype=float) if got is not None else None
+    g, _ = as_array(got)
     d = profile["delta_rms"]
     if g is not None and g.shape == expected.shape and np.allclose(g, 1 / expected):
         msg = ("upside down: divide the EARLIER layer's RMS by the later one's, so that a "
@@ -98,6 +107,10 @@ def check_measured_factors(fn) -> Answer:
             g, d[:-1] / d[1:]):
         msg = ("one factor too many: the last value compares the last hidden layer with the "
                "OUTPUT layer, which has no activation; drop profile['delta_rms'][-1] first")
+    elif g is not None and g.shape == expected.shape and (
+            np.allclose(g, d[:-2] - d[1:-1]) or np.allclose(g, d[1:-1] - d[:-2])):
+        msg = ("these are differences: a factor is a ratio, the RMS of one layer DIVIDED by "
+               "that of the layer after it")
     else:
         msg = verdict.message
     return fall_back(reference_measured_factors, msg, title)
@@ -135,8 +148,8 @@ def check_stalled_layer(fn) -> Answer:
     layer that died after a few steps (layer 3)."""
     title = "stalled_layer"
     for h in _stall_cases():
-        got, wrong = attempt_number(fn, (h,), int, "a layer number", reference_stalled_layer,
-                                    title)
+        got, wrong = attempt_number(fn, (h,), whole_number, "a whole layer number",
+                                    reference_stalled_layer, title)
         if wrong is not None:
             return wrong
         expected = reference_stalled_layer(h)

@@ -56,14 +56,12 @@ def data_extent(X, margin: float = 0.25):
 def predicted_classes(model, points) -> np.ndarray:
     """The class the model picks at each point: argmax of (n, C) outputs, or logit > 0 for one
     output. ``model`` is a ``Sequential`` (or anything with ``forward``); run in eval mode."""
-    was_training = getattr(model, "training", False)
-    if hasattr(model, "eval"):
-        model.eval()
-    try:
+    if hasattr(model, "restoring_state"):     # modes and running statistics left as they were
+        with model.restoring_state():
+            model.eval()
+            out = np.asarray(model.forward(points))
+    else:
         out = np.asarray(model.forward(points))
-    finally:
-        if was_training and hasattr(model, "train"):
-            model.train()
     if out.ndim == 2 and out.shape[1] > 1:
         return out.argmax(axis=1)
     return (out.reshape(-1) > 0).astype(int)

@@ -180,7 +180,7 @@ def _status(history) -> str:
     if history.train_accuracy:
         text += f", training accuracy {history.train_accuracy[-1]:.0%}"
     if history.diverged:
-        text += " (diverged)"
+        text += f", DIVERGED at step {history.diverged_at}: try a smaller learning rate"
     return text
 
 
@@ -188,6 +188,7 @@ class _NoHistory:
     loss = np.array([])
     train_accuracy: list = []
     diverged = False
+    diverged_at = None
 
 
 def training_figure(model, X, y, history=None, title: str | None = None, axes=None,

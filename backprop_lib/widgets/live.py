@@ -89,7 +89,8 @@ class LiveTraining:
         self.progress.value = history.steps
         self.progress.bar_style = "danger" if history.diverged else "success"
         self.status.value = self._status(history, history.steps) + (
-            " (diverged)" if history.diverged else "")
+            f", DIVERGED at step {history.diverged_at}: try a smaller learning rate"
+            if history.diverged else "")
         self.draw(history)
         return history
 

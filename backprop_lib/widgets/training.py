@@ -38,7 +38,7 @@ class LiveTraining:
         plt.close(self.fig)                           # shown through self.picture only
         self.picture = W.Image(value=to_png(self.fig), format="png")
         self.progress = W.IntProgress(value=0, min=0, max=1, description="steps",
-                                      style={"bar_color": "#009E73"})
+                                      style={"bar_color": DONE_COLOR})
         self.status = W.HTML("not trained yet")
         self.widget = W.VBox([W.HTML(f"<b>{title}</b>"), W.HBox([self.progress, self.status]),
                               self.picture])
@@ -73,6 +73,8 @@ class LiveTraining:
         history = bp.train(self.model, self.X, self.y, optimizer=optimizer, epochs=epochs,
                            batch_size=batch_size, seed=seed, callback=callback, **kw)
         self.progress.value = history.steps
+        # a diverged run ends red, not green: the bar must not say "done, fine"
+        self.progress.style.bar_color = DIVERGED_COLOR if history.diverged else DONE_COLOR
         self._draw(history)
         self.history = history
         return history
@@ -82,6 +84,9 @@ class LiveTraining:
         self.status.value = tplots._status(history)
         self.redraws += 1
         self.picture.value = to_png(self.fig)
+
+
+DONE_COLOR, DIVERGED_COLOR = "#009E73", "#D55E00"     # green, red (colour-blind safe)
 
 
 def batch_choices(n: int):

@@ -1,0 +1,160 @@
+"""Notebook 05 (gradient descent): gd_step(w, grad, lr), max_stable_lr(a),
+momentum_step(w, v, grad, lr, mu) -> (w, v)."""
+
+import numpy as np
+
+from backprop_lib.exercises import descent as D
+
+from . import Exercise
+
+
+# ---------------------------------------------------------------- gd_step
+def gd_uphill(w, grad, lr):
+    return w + lr * grad
+
+
+def gd_step_only(w, grad, lr):
+    return -lr * grad
+
+
+def gd_no_lr(w, grad, lr):
+    return w - grad
+
+
+def gd_divide(w, grad, lr):
+    return w - grad / lr
+
+
+def gd_smaller(w, grad, lr):
+    return 0.995 * (w - lr * grad)
+
+
+def gd_no_return(w, grad, lr):
+    w -= lr * grad
+
+
+def gd_in_place(w, grad, lr):
+    w -= lr * grad
+    return w
+
+
+def gd_list(w, grad, lr):
+    return [wi - lr * gi for wi, gi in zip(w, grad)]
+
+
+def gd_float32(w, grad, lr):
+    return (w.astype(np.float32) - np.float32(lr) * grad.astype(np.float32))
+
+
+# ---------------------------------------------------------------- max_stable_lr(a)
+def lr_one_over_a(a):
+    return 1 / a
+
+
+def lr_times_a(a):
+    return 2 * a
+
+
+def lr_half_a(a):
+    return a / 2
+
+
+def lr_text(a):
+    return "2/a"
+
+
+def lr_fixed(a):
+    return 2.0
+
+
+def lr_right_formula(a):
+    return 2 * a ** -1
+
+
+def lr_numpy(a):
+    return np.float64(2) / np.float64(a)
+
+
+def lr_bisect(a):
+    lo, hi = 0.0, 100.0                          # the edge of |1 - lr·a| < 1, by bisection
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if abs(1 - mid * a) < 1 else (lo, mid)
+    return (lo + hi) / 2
+
+
+# ---------------------------------------------------------------- momentum_step
+def mom_uphill(w, v, grad, lr, mu):
+    v = mu * v + lr * grad
+    return w + v, v
+
+
+def mom_no_decay(w, v, grad, lr, mu):
+    v = v - lr * grad
+    return w + v, v
+
+
+def mom_old_v(w, v, grad, lr, mu):
+    v_new = mu * v - lr * grad
+    return w + v, v_new
+
+
+def mom_plain(w, v, grad, lr, mu):
+    return w - lr * grad, -lr * grad
+
+
+def mom_only_w(w, v, grad, lr, mu):
+    v = mu * v - lr * grad
+    return w + v
+
+
+def mom_swapped(w, v, grad, lr, mu):
+    v = mu * v - lr * grad
+    return v, w + v
+
+
+def mom_in_place(w, v, grad, lr, mu):
+    v *= mu
+    v -= lr * grad
+    w += v
+    return w, v
+
+
+def mom_list(w, v, grad, lr, mu):
+    v = [mu * vi - lr * gi for vi, gi in zip(v, grad)]
+    return [wi + vi for wi, vi in zip(w, v)], v
+
+
+def mom_float32(w, v, grad, lr, mu):
+    v = (np.float32(mu) * v - np.float32(lr) * grad).astype(np.float32)
+    return (w + v).astype(np.float32), v
+
+
+EXERCISES = {
+    "gd_step": Exercise(
+        D.check_gd_step, D.gd_step_reference,
+        wrong=[(gd_uphill, "you stepped uphill"),
+               (gd_step_only, "you returned the step, not the new w"),
+               (gd_no_lr, "the learning rate is missing"),
+               (gd_divide, "lr divides instead of multiplying"),
+               (gd_smaller, "0.995 times the answer (too small)"),
+               (gd_no_return, "did you forget `return`")],
+        right=[gd_in_place, gd_list, gd_float32]),
+    "max_stable_lr": Exercise(
+        D.check_max_stable_lr, D.max_stable_lr_reference,
+        wrong=[(lr_one_over_a, "1/a is the edge of *monotone* convergence"),
+               (lr_times_a, "a sharper bowl needs a smaller step"),
+               (lr_half_a, "solve |1 - lr·a| = 1"),
+               (lr_text, "returned the text '2/a'"),
+               (lr_fixed, "solve |1 - lr·a| = 1")],
+        right=[lr_right_formula, lr_numpy, lr_bisect]),
+    "momentum_step": Exercise(
+        D.check_momentum_step, D.momentum_step_reference,
+        wrong=[(mom_uphill, "uphill"),
+               (mom_no_decay, "the old velocity is not decayed"),
+               (mom_old_v, "the new w uses the old velocity"),
+               (mom_plain, "momentum is ignored"),
+               (mom_only_w, "return the pair (w, v)"),
+               (mom_swapped, "the pair is swapped")],
+        right=[mom_in_place, mom_list, mom_float32]),
+}

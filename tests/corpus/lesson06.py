@@ -1,0 +1,214 @@
+"""Notebook 06 (training a network): training_step(model, X, y, lr) -> loss,
+confusion_matrix(y_true, y_pred, num_classes), best_epoch(history)."""
+
+import numpy as np
+
+import backprop_lib as bp
+from backprop_lib.exercises import training as T
+
+from . import Exercise
+
+
+# ---------------------------------------------------------------- training_step
+def ts_uphill(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value += lr * p.grad
+    return loss
+
+
+def ts_copy(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        w = p.value
+        w = w - lr * p.grad                # rebinds a name: the model does not change
+    return loss
+
+
+def ts_weights_only(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        if p.name.endswith("W"):
+            p.value -= lr * p.grad
+    return loss
+
+
+def ts_double(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= 2 * lr * p.grad
+    return loss
+
+
+def ts_no_return(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+
+
+def ts_loss_after(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return bp.softmax_cross_entropy(model.forward(X), y)[0]
+
+
+def ts_typo(model, X, y, lr):
+    out = model.forwrd(X)
+    return out
+
+
+def ts_in_place(model, X, y, lr):
+    out = model.forward(X)
+    loss, dout = bp.softmax_cross_entropy(out, y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return loss
+
+
+def ts_slice_assign(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value[...] = p.value - lr * p.grad
+    return float(loss)
+
+
+def ts_float32_loss_list(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    params = list(model.parameters())
+    steps = [lr * p.grad for p in params]
+    for p, s in zip(params, steps):
+        np.subtract(p.value, s, out=p.value)
+    return np.float32(loss)
+
+
+# ---------------------------------------------------------------- confusion_matrix
+def cm_transposed(y_true, y_pred, k):
+    cm = np.zeros((k, k), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        cm[p, t] += 1
+    return cm
+
+
+def cm_fractions(y_true, y_pred, k):
+    cm = np.zeros((k, k))
+    for t, p in zip(y_true, y_pred):
+        cm[t, p] += 1
+    return cm / len(y_true)
+
+
+def cm_zeros(y_true, y_pred, k):
+    cm = np.zeros((k, k))
+    for t, p in zip(y_true, y_pred):
+        cm[t, p] + 1
+    return cm
+
+
+def cm_fancy_index(y_true, y_pred, k):
+    cm = np.zeros((k, k), dtype=int)
+    cm[y_true, y_pred] += 1                   # repeated pairs count once
+    return cm
+
+
+def cm_diagonal_only(y_true, y_pred, k):
+    cm = np.zeros((k, k), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        if t == p:
+            cm[t, t] += 1
+    return cm
+
+
+def cm_loops(y_true, y_pred, k):
+    return [[sum(1 for t, p in zip(y_true, y_pred) if t == i and p == j) for j in range(k)]
+            for i in range(k)]
+
+
+def cm_bincount(y_true, y_pred, k):
+    return np.bincount(y_true * k + y_pred, minlength=k * k).reshape(k, k)
+
+
+def cm_float(y_true, y_pred, k):
+    cm = np.zeros((k, k), dtype=np.float32)
+    np.add.at(cm, (y_true, y_pred), 1.0)
+    return cm
+
+
+# ---------------------------------------------------------------- best_epoch
+def be_from_zero(h):
+    return int(np.argmin(h.val_loss))
+
+
+def be_train(h):
+    return int(np.argmin(h.train_loss)) + 1
+
+
+def be_worst(h):
+    return int(np.argmax(h.val_loss)) + 1
+
+
+def be_plus_1_9(h):
+    return np.argmin(h.val_loss) + 1.9
+
+
+def be_min_value(h):
+    return min(h.val_loss)
+
+
+def be_last(h):
+    return len(h.val_loss)
+
+
+def be_index(h):
+    return h.val_loss.index(min(h.val_loss)) + 1
+
+
+def be_loop(h):
+    best, best_epoch = float("inf"), 0
+    for epoch, v in enumerate(h.val_loss, start=1):
+        if v < best:
+            best, best_epoch = v, epoch
+    return best_epoch
+
+
+def be_numpy(h):
+    return np.argmin(np.asarray(h.val_loss)) + 1      # a numpy integer: fine
+
+
+EXERCISES = {
+    "training_step": Exercise(
+        T.check_training_step, T.reference_training_step,
+        wrong=[(ts_uphill, "the parameters moved uphill"),
+               (ts_copy, "the weights did not change"),
+               (ts_weights_only, "update every parameter"),
+               (ts_double, "2 times the answer (too large)"),
+               (ts_no_return, "return the loss"),
+               (ts_loss_after, "(before the update)"),
+               (ts_typo, "model.forwrd(X)")],
+        right=[ts_in_place, ts_slice_assign, ts_float32_loss_list]),
+    "confusion_matrix": Exercise(
+        T.check_confusion_matrix, T.reference_confusion_matrix,
+        wrong=[(cm_transposed, "rows and columns are swapped"),
+               (cm_fractions, "these are fractions"),
+               (cm_zeros, "the matrix is all zeros"),
+               (cm_fancy_index, "repeated"),
+               (cm_diagonal_only, "only the correct predictions")],
+        right=[cm_loops, cm_bincount, cm_float]),
+    "best_epoch": Exercise(
+        T.check_best_epoch, T.reference_best_epoch,
+        wrong=[(be_from_zero, "off by one"),
+               (be_train, "that is where the TRAINING loss is lowest"),
+               (be_worst, "that is the worst validation epoch"),
+               (be_plus_1_9, "expected a whole epoch number, got"),
+               (be_min_value, "expected a whole epoch number"),
+               (be_last, "TRAINING")],
+        right=[be_index, be_loop, be_numpy]),
+}

@@ -1,0 +1,148 @@
+"""Notebook 08 (activations and initialization): layer_factor(activation, init, n),
+he_init(fan_in, fan_out, rng) -> W, sigmoid_std(n)."""
+
+import math
+
+import numpy as np
+
+from backprop_lib import theory
+from backprop_lib.exercises import remedies as R
+
+from . import Exercise
+
+VAR = {"standard": lambda n: 1 / (3 * n), "xavier": lambda n: 1 / n, "he": lambda n: 2 / n}
+GAIN2 = {"sigmoid": 1 / 16, "tanh": 1.0, "relu": 0.5}
+SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 0.5}
+
+
+# ---------------------------------------------------------------- layer_factor
+def lf_variance(act, init, n):
+    return n * VAR[init](n) * GAIN2[act]
+
+
+def lf_no_activation(act, init, n):
+    return math.sqrt(n * VAR[init](n))
+
+
+def lf_slope_not_squared(act, init, n):
+    return math.sqrt(n * VAR[init](n) * SLOPE[act])
+
+
+def lf_root_outside(act, init, n):
+    return math.sqrt(n * VAR[init](n)) * GAIN2[act]
+
+
+def lf_no_n(act, init, n):
+    return math.sqrt(VAR[init](n) * GAIN2[act])
+
+
+def lf_formula(act, init, n):
+    return (n * VAR[init](n) * GAIN2[act]) ** 0.5
+
+
+def lf_theory(act, init, n):
+    return math.sqrt(n * theory.weight_variance(init, n, n) * theory.derivative_gain(act))
+
+
+def lf_float32(act, init, n):
+    return np.float32(math.sqrt(n * VAR[init](n) * GAIN2[act]))
+
+
+# ---------------------------------------------------------------- he_init
+def he_xavier_like(fan_in, fan_out, rng):
+    return rng.normal(0, math.sqrt(1 / fan_in), (fan_in, fan_out))
+
+
+def he_fan_out(fan_in, fan_out, rng):
+    return rng.normal(0, math.sqrt(2 / fan_out), (fan_in, fan_out))
+
+
+def he_variance_as_std(fan_in, fan_out, rng):
+    return rng.normal(0, 2 / fan_in, (fan_in, fan_out))
+
+
+def he_global_rng(fan_in, fan_out, rng):
+    return np.random.normal(0, math.sqrt(2 / fan_in), (fan_in, fan_out))  # noqa: NPY002
+
+
+def he_swapped(fan_in, fan_out, rng):
+    return rng.normal(0, math.sqrt(2 / fan_in), (fan_out, fan_in))
+
+
+def he_uniform_01(fan_in, fan_out, rng):
+    return rng.uniform(0, 1, (fan_in, fan_out)) * math.sqrt(2 / fan_in)
+
+
+def he_standard_normal(fan_in, fan_out, rng):
+    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+
+
+def he_uniform(fan_in, fan_out, rng):
+    a = math.sqrt(6 / fan_in)                   # uniform ±a has variance a²/3 = 2/fan_in
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
+
+
+def he_float32(fan_in, fan_out, rng):
+    return rng.normal(0.0, np.sqrt(2 / fan_in), (fan_in, fan_out)).astype(np.float32)
+
+
+# ---------------------------------------------------------------- sigmoid_std
+def ss_two(n):
+    return 2 / math.sqrt(n)
+
+
+def ss_one(n):
+    return 1 / math.sqrt(n)
+
+
+def ss_variance(n):
+    return 16 / n
+
+
+def ss_he(n):
+    return math.sqrt(2 / n)
+
+
+def ss_text(n):
+    return "4/sqrt(n)"
+
+
+def ss_root(n):
+    return math.sqrt(16 / n)
+
+
+def ss_power(n):
+    return 4 * n ** -0.5
+
+
+def ss_numpy(n):
+    return np.float32(4) / np.sqrt(np.float32(n))
+
+
+EXERCISES = {
+    "layer_factor": Exercise(
+        R.check_layer_factor, R.layer_factor_reference,
+        wrong=[(lf_variance, "the factor of the VARIANCE"),
+               (lf_no_activation, "the activation is missing"),
+               (lf_slope_not_squared, "f' must be squared inside the root"),
+               (lf_root_outside, "take the square root of the whole product"),
+               (lf_no_n, "the sum over n units multiplies it by n")],
+        right=[lf_formula, lf_theory, lf_float32]),
+    "he_init": Exercise(
+        R.check_he_init, R.he_init_reference,
+        wrong=[(he_xavier_like, "sqrt(2) too small"),
+               (he_fan_out, "you scaled with fan_out"),
+               (he_variance_as_std, "you used the variance 2/fan_in as the standard deviation"),
+               (he_global_rng, "draw from the `rng` you are given"),
+               (he_swapped, "the axes are swapped"),
+               (he_uniform_01, "centred on 0")],
+        right=[he_standard_normal, he_uniform, he_float32]),
+    "sigmoid_std": Exercise(
+        R.check_sigmoid_std, R.sigmoid_std_reference,
+        wrong=[(ss_two, "the variance needs (1/4)² = 1/16"),
+               (ss_one, "ignores the sigmoid's derivative"),
+               (ss_variance, "16/n is the variance"),
+               (ss_he, "He's, for ReLU"),
+               (ss_text, "returned the text")],
+        right=[ss_root, ss_power, ss_numpy]),
+}

@@ -1,0 +1,249 @@
+"""Notebook 09 (normalization): batchnorm_backward(dY, X_hat, inv_std, gamma), clip_norm(),
+fix(config) for two broken networks, and predict(model, X) in evaluation mode."""
+
+import numpy as np
+
+from backprop_lib.exercises import modes as M
+from backprop_lib.exercises import remedies as R
+
+from . import Exercise
+
+
+# ---------------------------------------------------------------- batchnorm_backward
+def bn_constants(dY, X_hat, inv_std, gamma):
+    return dY * gamma * inv_std
+
+
+def bn_no_mean_path(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - X_hat * np.mean(d * X_hat, axis=0))
+
+
+def bn_no_var_path(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - d.mean(axis=0))
+
+
+def bn_no_gamma(dY, X_hat, inv_std, gamma):
+    return inv_std * (dY - dY.mean(axis=0) - X_hat * np.mean(dY * X_hat, axis=0))
+
+
+def bn_no_inv_std(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return d - d.mean(axis=0) - X_hat * np.mean(d * X_hat, axis=0)
+
+
+def bn_axis1(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - d.mean(axis=1, keepdims=True)
+                      - X_hat * np.mean(d * X_hat, axis=1, keepdims=True))
+
+
+def bn_in_place(dY, X_hat, inv_std, gamma):
+    dY *= gamma                                          # the issue's `dY *= gamma`
+    dY -= dY.mean(axis=0) + X_hat * np.mean(dY * X_hat, axis=0)
+    dY *= inv_std
+    return dY
+
+
+def bn_sums(dY, X_hat, inv_std, gamma):
+    n = dY.shape[0]
+    d = dY * gamma
+    return (inv_std / n) * (n * d - d.sum(axis=0) - X_hat * (d * X_hat).sum(axis=0))
+
+
+def bn_float32(dY, X_hat, inv_std, gamma):
+    d = (dY * gamma).astype(np.float32)
+    X_hat = X_hat.astype(np.float32)
+    return inv_std.astype(np.float32) * (d - d.mean(axis=0) - X_hat * (d * X_hat).mean(axis=0))
+
+
+# ---------------------------------------------------------------- clip_norm()
+def clip_none():
+    return None
+
+
+def clip_tiny():
+    return 1e-4
+
+
+def clip_loose():
+    return 100.0
+
+
+def clip_text():
+    return "1.0"
+
+
+def clip_negative():
+    return -1.0
+
+
+def clip_one():
+    return 1
+
+
+def clip_half():
+    return 0.5
+
+
+def clip_numpy():
+    return np.float64(2.0)
+
+
+# ---------------------------------------------------------------- fix(config), two networks
+def check_fix_lr(fn):
+    return R.check_fix("lr_too_large", fn)
+
+
+def check_fix_dead(fn):
+    return R.check_fix("dead_relu", fn)
+
+
+def fix_unchanged(config):
+    return config
+
+
+def fix_none(config):
+    config["lr"] = 0.1                                  # changed in place, returned nothing
+
+
+def fix_unknown_key(config):
+    return {**config, "learning_rate": 0.1}
+
+
+def fix_wrong_knob(config):
+    return {**config, "epochs": 70}
+
+
+def lr_still_large(config):
+    return {**config, "lr": 20.0}
+
+
+def lr_in_place(config):
+    config["lr"] = 0.1
+    return config
+
+
+def lr_smaller(config):
+    return {**config, "lr": 0.05}
+
+
+def lr_copy(config):
+    new = dict(config)
+    new.update(lr=0.2)
+    return new
+
+
+def dead_in_place(config):
+    config["hidden_bias"] = 0.0
+    return config
+
+
+def dead_small_positive(config):
+    return {**config, "hidden_bias": 0.1}
+
+
+def dead_leaky(config):
+    return {**config, "hidden_bias": 0.0, "activation": "leaky_relu"}
+
+
+# ---------------------------------------------------------------- predict(model, X)
+def predict_train_mode(model, X):
+    return model.forward(X).argmax(axis=1)
+
+
+def predict_scores(model, X):
+    with model.restoring_state():
+        model.eval()
+        return model.forward(X)
+
+
+def predict_axis0(model, X):
+    with model.restoring_state():
+        model.eval()
+        return model.forward(X).argmax(axis=0)
+
+
+def predict_left_in_eval(model, X):
+    model.eval()
+    return model.forward(X).argmax(axis=1)
+
+
+def predict_calls_train(model, X):
+    model.train()
+    return model.forward(X).argmax(axis=1)
+
+
+def predict_probabilities_rounded(model, X):
+    with model.restoring_state():
+        model.eval()
+        return model.forward(X)[:, 1] > 0                # a score above 0 is not class 1
+
+
+def predict_switch_back(model, X):
+    was_training = model.training
+    model.eval()
+    labels = model.forward(X).argmax(axis=1)
+    if was_training:
+        model.train()
+    return labels
+
+
+def predict_list(model, X):
+    with model.restoring_state():
+        model.eval()
+        scores = model.forward(X)
+    return [int(np.argmax(row)) for row in scores]
+
+
+def predict_one_by_one(model, X):
+    with model.restoring_state():
+        model.eval()
+        return np.array([model.forward(x[None, :])[0].argmax() for x in X])
+
+
+EXERCISES = {
+    "batchnorm_backward": Exercise(
+        R.check_batchnorm_backward, R.batchnorm_backward_reference,
+        wrong=[(bn_constants, "you treated the batch mean and variance as constants"),
+               (bn_no_mean_path, "the path through the batch mean is missing"),
+               (bn_no_var_path, "the path through the batch variance is missing"),
+               (bn_no_gamma, "gamma is missing"),
+               (bn_no_inv_std, "the factor 1/σ (inv_std) is missing"),
+               (bn_axis1, "over the batch (axis=0)")],
+        right=[bn_in_place, bn_sums, bn_float32]),
+    "clip_norm": Exercise(
+        R.check_clip_norm, lambda: 1.0,
+        wrong=[(clip_none, "None means no clipping"),
+               (clip_tiny, "crawls"),
+               (clip_loose, "still diverges"),
+               (clip_text, "return a positive number"),
+               (clip_negative, "return a positive number")],
+        right=[clip_one, clip_half, clip_numpy]),
+    "fix lr_too_large": Exercise(
+        check_fix_lr, R.reference_fix("lr_too_large"),
+        wrong=[(fix_unchanged, "your config is unchanged"),
+               (fix_none, "returned None"),
+               (fix_unknown_key, "unknown config entries"),
+               (fix_wrong_knob, "still does not learn"),
+               (lr_still_large, "still does not learn")],
+        right=[lr_in_place, lr_smaller, lr_copy]),
+    "fix dead_relu": Exercise(
+        check_fix_dead, R.reference_fix("dead_relu"),
+        wrong=[(fix_unchanged, "your config is unchanged"),
+               (fix_none, "returned None"),
+               (fix_unknown_key, "unknown config entries"),
+               (fix_wrong_knob, "dead ReLUs"),
+               (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn")],
+        right=[dead_in_place, dead_small_positive, dead_leaky]),
+    "predict (train vs eval mode)": Exercise(
+        M.check_predict, M.reference_predict,
+        wrong=[(predict_train_mode, "BatchNorm ran in TRAINING mode"),
+               (predict_calls_train, "Call model.eval() before model.forward"),
+               (predict_scores, "return the class, their argmax over axis=1"),
+               (predict_axis0, "the argmax is over the classes (axis=1)"),
+               (predict_left_in_eval, "the model is left in evaluation mode"),
+               (predict_probabilities_rounded, "agree with the reference on")],
+        right=[predict_switch_back, predict_list, predict_one_by_one]),
+}
