@@ -1,0 +1,173 @@
+"""Checkers for the forward-signal parts of notebooks 07 and 09.
+
+1. ``alignment(A, dZ)`` (07): how well the forward signal A (n, fan_in) and the backward error
+   dZ (n, fan_out) line up in dL/dW = Aᵀ·dZ: ‖Aᵀ·dZ‖ / (‖A‖·‖dZ‖), a number in [0, 1]
+   (Cauchy-Schwarz), with Frobenius norms.
+2. ``input_dependent_share(A)`` (09): the share of the variance of activations A (n examples,
+   d units) that changes from example to example: mean over units of Var_n(A[:, j]), divided by
+   the variance of all entries of A.
+
+Each ``check_*`` runs the learner's function through the safe runner (copied inputs, a time
+limit, printing kept short, every exception caught), compares with the reference on a few cases,
+and names the mistake when the answer matches a known wrong one. It returns an ``Answer``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .feedback import Answer, attempt, fall_back, number
+
+# ------------------------------------------------------------------ cases
+
+
+def _cases_alignment():
+    rng = np.random.default_rng(12)
+    A1, dZ1 = rng.normal(size=(16, 5)), rng.normal(size=(16, 3))
+    A2 = rng.normal(1.0, 0.5, size=(8, 4))                      # all of one sign, mostly
+    dZ2 = A2[:, :2] * 0.3 + rng.normal(0, 0.05, size=(8, 2))    # well aligned with A
+    A3, dZ3 = rng.normal(size=(1, 6)), rng.normal(size=(1, 4))  # one example: alignment 1
+    return [("random A (16, 5) and dZ (16, 3)", A1, dZ1),
+            ("A (8, 4) and a dZ (8, 2) that follows A's first columns", A2, dZ2),
+            ("one example: A (1, 6), dZ (1, 4)", A3, dZ3)]
+
+
+def _cases_share():
+    rng = np.random.default_rng(7)
+    A1 = rng.normal(size=(50, 6)) * 0.2 + rng.normal(size=6)    # units differ in their means
+    A2 = rng.normal(size=(40, 5))                               # units alike: share near 1
+    A3 = np.tile(rng.normal(size=4), (30, 1)) + rng.normal(0, 1e-3, size=(30, 4))   # constants
+    return [("activations (50, 6) whose units have different means", A1),
+            ("activations (40, 5) centred in every unit", A2),
+            ("activations (30, 4) where each unit is nearly constant", A3)]
+
+
+# ------------------------------------------------------------------ 1. alignment
+
+
+def reference_alignment(A, dZ):
+    """‖Aᵀ·dZ‖ / (‖A‖·‖dZ‖), Frobenius norms: 1 when every column of A points along every
+    column of dZ, small when the batch's terms cancel."""
+    A, dZ = np.asarray(A, dtype=float), np.asarray(dZ, dtype=float)
+    return float(np.linalg.norm(A.T @ dZ) / (np.linalg.norm(A) * np.linalg.norm(dZ)))
+
+
+def _alignment_mistakes(A, dZ):
+    n = len(A)
+    grad = np.linalg.norm(A.T @ dZ)
+    norm_A, norm_dZ = np.linalg.norm(A), np.linalg.norm(dZ)
+    rms_A, rms_dZ = np.sqrt(np.mean(A ** 2)), np.sqrt(np.mean(dZ ** 2))
+    return [
+        (grad, "this is ‖Aᵀ·dZ‖ = ‖dL/dW‖ itself: divide it by ‖A‖·‖dZ‖"),
+        (grad / (rms_A * rms_dZ), "you divided by the RMS of A and dZ, not their norms: "
+                                  "‖M‖ = sqrt(sum of squares), RMS = sqrt(mean of squares)"),
+        (norm_A * norm_dZ / grad, "upside down: the bound ‖A‖·‖dZ‖ goes below the line, so the "
+                                  "answer is at most 1"),
+        (grad / (norm_A ** 2 * norm_dZ ** 2), "the norms in the denominator are squared: use "
+                                              "np.linalg.norm(A) (a square root already taken)"),
+        (grad ** 2 / (norm_A ** 2 * norm_dZ ** 2), "this is the square of the alignment: "
+                                                   "compare norms, not sums of squares"),
+        (np.abs(A.T @ dZ).sum() / (np.abs(A).sum() * np.abs(dZ).sum()),
+         "you summed absolute values (L1 norms); use Frobenius norms, np.linalg.norm(M)"),
+        (np.linalg.norm(A @ A.T @ dZ) / (norm_A * norm_dZ) if n else np.nan,
+         "A @ A.T @ dZ is not dL/dW: the weight gradient is A.T @ dZ, (fan_in, fan_out)"),
+        (grad / (n * norm_A * norm_dZ), "an extra 1/n: the norms already hold the whole batch"),
+    ]
+
+
+def check_alignment(fn) -> Answer:
+    """Run ``fn(A, dZ)`` on three cases and compare with ‖Aᵀ·dZ‖ / (‖A‖·‖dZ‖)."""
+    title = "alignment"
+    for what, A, dZ in _cases_alignment():
+        got, why = attempt(fn, A, dZ)
+        if why:
+            return fall_back(reference_alignment, f"on {what}: {why}", title)
+        if got is None:
+            return fall_back(reference_alignment, "your function returned None; did you forget "
+                             "`return`?", title)
+        shape = np.shape(got)
+        if shape in [(A.shape[1], dZ.shape[1]), (dZ.shape[1], A.shape[1])]:
+            return fall_back(reference_alignment, f"on {what}: you returned a matrix of shape "
+                             f"{shape}, the weight gradient; the alignment is one number, "
+                             "its norm divided by ‖A‖·‖dZ‖", title)
+        try:
+            value = number(got)
+        except (TypeError, ValueError):
+            return fall_back(reference_alignment, f"on {what}: expected one number, got "
+                             f"{type(got).__name__} of shape {shape}", title)
+        expected = reference_alignment(A, dZ)
+        if np.isclose(value, expected, rtol=1e-6, atol=1e-12):
+            continue
+        for wrong, message in _alignment_mistakes(A, dZ):
+            if np.isfinite(wrong) and np.isclose(value, wrong, rtol=1e-6, atol=1e-12):
+                return fall_back(reference_alignment, f"on {what}: {message}", title)
+        return fall_back(reference_alignment, f"on {what}: yours {value:.6g}, expected "
+                         f"{expected:.6g}", title)
+    return Answer(True, f"{title}: correct ✓ (‖Aᵀ·dZ‖ / (‖A‖·‖dZ‖), 1 for one example)", use=fn)
+
+
+# ------------------------------------------------------------------ 2. input-dependent share
+
+
+def reference_input_dependent_share(A):
+    """Mean over units of each unit's variance over the examples, over the variance of all
+    entries (law of total variance: the rest is the variance of the units' means)."""
+    A = np.asarray(A, dtype=float)
+    total = A.var()
+    return float(A.var(axis=0).mean() / total) if total > 0 else 0.0
+
+
+def _share_mistakes(A):
+    total = A.var()
+    across_examples = A.var(axis=0).mean()
+    return [
+        (1 - across_examples / total, "this is the OTHER part: the share that differs only "
+                                      "between units (the variance of the units' means)"),
+        (across_examples, "the variance over the examples is right, but divide it by the "
+                          "variance of all entries, A.var(), to get a share"),
+        (A.var(axis=1).mean() / total, "axis=1 takes each example's variance across its units; "
+                                       "the part that changes with the example is each unit's "
+                                       "variance over the examples: axis=0"),
+        (np.sqrt(across_examples / total), "a ratio of standard deviations; the law of total "
+                                           "variance splits variances, so compare variances"),
+        (A.std(axis=0).mean() / A.std(), "a ratio of standard deviations; the law of total "
+                                         "variance splits variances, so compare variances"),
+        (1.0, "always 1? The total must be the variance of ALL entries, A.var(), which also "
+              "holds the differences between the units' means"),
+    ]
+
+
+def check_input_dependent_share(fn) -> Answer:
+    """Run ``fn(A)`` on three activation matrices and compare with the reference share."""
+    title = "input_dependent_share"
+    for what, A in _cases_share():
+        got, why = attempt(fn, A)
+        if why:
+            return fall_back(reference_input_dependent_share, f"on {what}: {why}", title)
+        if got is None:
+            return fall_back(reference_input_dependent_share, "your function returned None; did "
+                             "you forget `return`?", title)
+        shape = np.shape(got)
+        if shape in [(A.shape[1],), (A.shape[0],)]:
+            return fall_back(reference_input_dependent_share, f"on {what}: you returned "
+                             f"{shape[0]} numbers; average the per-unit variances over the "
+                             "units (.mean()) and divide by the total: one number", title)
+        try:
+            value = number(got)
+        except (TypeError, ValueError):
+            return fall_back(reference_input_dependent_share, f"on {what}: expected one number, "
+                             f"got {type(got).__name__} of shape {shape}", title)
+        expected = reference_input_dependent_share(A)
+        if np.isclose(value, expected, rtol=1e-6, atol=1e-12):
+            continue
+        for wrong, message in _share_mistakes(A):
+            if np.isclose(value, wrong, rtol=1e-6, atol=1e-12):
+                return fall_back(reference_input_dependent_share, f"on {what}: {message}", title)
+        return fall_back(reference_input_dependent_share, f"on {what}: yours {value:.6g}, "
+                         f"expected {expected:.6g}", title)
+    return Answer(True, f"{title}: correct ✓ (about 1 for centred units, about 0 for constant "
+                        "ones)", use=fn)
+
+
+__all__ = ["check_alignment", "check_input_dependent_share", "reference_alignment",
+           "reference_input_dependent_share"]

@@ -1,0 +1,181 @@
+"""Checkers of the forward-signal exercises (07: alignment, 09: input-dependent share): right
+answers written differently pass, each typical mistake is named, hostile code is survived."""
+
+import numpy as np
+import pytest
+
+from backprop_lib import signals
+from backprop_lib.exercises import sandbox
+from backprop_lib.exercises import signals as ex
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+# ------------------------------------------------------------------ alignment (07)
+def align_einsum(A, dZ):
+    G = np.einsum("ni,nj->ij", A, dZ)
+    return np.sqrt((G ** 2).sum()) / np.sqrt((A ** 2).sum() * (dZ ** 2).sum())
+
+
+def align_transposed(A, dZ):                   # (dZᵀ·A) has the same norm as (Aᵀ·dZ)
+    return float(np.linalg.norm(dZ.T @ A) / np.linalg.norm(A) / np.linalg.norm(dZ))
+
+
+def align_in_place(A, dZ):                     # rescales its inputs in place: still right
+    A /= np.linalg.norm(A)
+    dZ /= np.linalg.norm(dZ)
+    return np.array([np.linalg.norm(A.T @ dZ)])
+
+
+@pytest.mark.parametrize("fn", [ex.reference_alignment, align_einsum, align_transposed,
+                                align_in_place])
+def test_alignment_right_answers_pass(fn):
+    result = ex.check_alignment(fn)
+    assert result.ok, result.message
+    assert result.use is fn
+
+
+def test_alignment_agrees_with_the_engine():
+    rng = np.random.default_rng(0)
+    A, dZ = rng.normal(size=(20, 4)), rng.normal(size=(20, 3))
+    # signals.weight_gradient_parts's alignment is the same number for a Dense layer
+    assert np.isclose(ex.reference_alignment(A, dZ),
+                      np.linalg.norm(A.T @ dZ) / (np.linalg.norm(A) * np.linalg.norm(dZ)))
+    assert "alignment" in signals.weight_gradient_parts.__doc__
+
+
+def rms(M):
+    return np.sqrt(np.mean(M ** 2))
+
+
+ALIGNMENT_MISTAKES = [
+    (lambda A, dZ: np.linalg.norm(A.T @ dZ), "‖dL/dW‖ itself"),
+    (lambda A, dZ: np.linalg.norm(A.T @ dZ) / (rms(A) * rms(dZ)), "RMS"),
+    (lambda A, dZ: np.linalg.norm(A) * np.linalg.norm(dZ) / np.linalg.norm(A.T @ dZ),
+     "upside down"),
+    (lambda A, dZ: np.linalg.norm(A.T @ dZ) / (np.linalg.norm(A) ** 2 * np.linalg.norm(dZ) ** 2),
+     "squared"),
+    (lambda A, dZ: (np.linalg.norm(A.T @ dZ) / (np.linalg.norm(A) * np.linalg.norm(dZ))) ** 2,
+     "square of the alignment"),
+    (lambda A, dZ: np.abs(A.T @ dZ).sum() / (np.abs(A).sum() * np.abs(dZ).sum()), "L1"),
+    (lambda A, dZ: np.linalg.norm(A @ A.T @ dZ) / (np.linalg.norm(A) * np.linalg.norm(dZ)),
+     "A.T @ dZ"),
+    (lambda A, dZ: np.linalg.norm(A.T @ dZ) / (len(A) * np.linalg.norm(A) * np.linalg.norm(dZ)),
+     "extra 1/n"),
+    (lambda A, dZ: A.T @ dZ, "matrix of shape"),
+]
+
+
+@pytest.mark.parametrize("fn, words", ALIGNMENT_MISTAKES)
+def test_alignment_mistakes_are_named(fn, words):
+    result = ex.check_alignment(fn)
+    assert not result.ok and words in result.message, result.message
+    assert result.use is ex.reference_alignment
+
+
+@pytest.mark.parametrize("fn, words", [
+    (stub, "not attempted yet"),
+    (lambda A, dZ: None, "return"),
+    (lambda A, dZ: "0.5", "one number"),
+    (lambda A, dZ: 1 / 0, "ZeroDivisionError"),
+    (lambda A, dZ: 0.123, "expected"),
+])
+def test_alignment_hostile_or_unknown_answers(fn, words):
+    result = ex.check_alignment(fn)
+    assert not result.ok and words in result.message, result.message
+    assert result.use is ex.reference_alignment
+
+
+def test_alignment_endless_loop_and_printing_are_survived(monkeypatch, capsys):
+    monkeypatch.setattr(sandbox, "LIMIT", 0.2)
+
+    def loops(A, dZ):
+        while True:
+            pass
+
+    result = ex.check_alignment(loops)
+    assert not result.ok and result.use is ex.reference_alignment
+
+    def chatty(A, dZ):
+        for i in range(10_000):
+            print("line", i)
+        return ex.reference_alignment(A, dZ)
+
+    assert ex.check_alignment(chatty).ok
+    assert len(capsys.readouterr().out.splitlines()) < 100
+
+
+# ------------------------------------------------------------------ input-dependent share (09)
+def share_total_variance(A):                   # law of total variance spelled out
+    across_examples = A.var(axis=0).mean()
+    between_units = A.mean(axis=0).var()
+    return across_examples / (across_examples + between_units)
+
+
+def share_complement(A):
+    return 1 - A.mean(axis=0).var() / A.var()
+
+
+def share_loops(A):
+    n, d = A.shape
+    grand = sum(sum(row) for row in A) / (n * d)
+    total = sum((a - grand) ** 2 for row in A for a in row) / (n * d)
+    per_unit = [sum((A[i, j] - A[:, j].mean()) ** 2 for i in range(n)) / n for j in range(d)]
+    return sum(per_unit) / d / total
+
+
+@pytest.mark.parametrize("fn", [ex.reference_input_dependent_share, share_total_variance,
+                                share_complement, share_loops])
+def test_share_right_answers_pass(fn):
+    result = ex.check_input_dependent_share(fn)
+    assert result.ok, result.message
+    assert result.use is fn
+
+
+def test_share_reference_is_the_engine_function():
+    import backprop_lib as bp
+
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    model = bp.mlp([3, 5, 2], activation="tanh", seed=0)
+    engine = signals.input_dependent_share(model, X)[0]
+    assert np.isclose(engine, ex.reference_input_dependent_share(model.outputs[1]))
+
+
+SHARE_MISTAKES = [
+    (lambda A: A.mean(axis=0).var() / A.var(), "OTHER part"),
+    (lambda A: A.var(axis=0).mean(), "divide it by the"),
+    (lambda A: A.var(axis=1).mean() / A.var(), "axis=1"),
+    (lambda A: np.sqrt(A.var(axis=0).mean() / A.var()), "standard deviations"),
+    (lambda A: A.std(axis=0).mean() / A.std(), "standard deviations"),
+    (lambda A: A.var(axis=0).mean() / A.var(axis=0).mean(), "always 1"),
+    (lambda A: A.var(axis=0) / A.var(), "numbers; average"),
+]
+
+
+@pytest.mark.parametrize("fn, words", SHARE_MISTAKES)
+def test_share_mistakes_are_named(fn, words):
+    result = ex.check_input_dependent_share(fn)
+    assert not result.ok and words in result.message, result.message
+    assert result.use is ex.reference_input_dependent_share
+
+
+@pytest.mark.parametrize("fn, words", [
+    (stub, "not attempted yet"),
+    (lambda A: None, "return"),
+    (lambda A: [0.5, 0.5], "one number"),
+    (lambda A: A[100], "IndexError"),
+])
+def test_share_hostile_answers(fn, words):
+    result = ex.check_input_dependent_share(fn)
+    assert not result.ok and words in result.message, result.message
+
+
+def test_share_in_place_change_does_not_corrupt_the_cases():
+    def destroys(A):
+        A[...] = 0.0
+        return 0.0
+
+    assert not ex.check_input_dependent_share(destroys).ok
+    assert ex.check_input_dependent_share(ex.reference_input_dependent_share).ok
