@@ -179,3 +179,64 @@ def test_share_in_place_change_does_not_corrupt_the_cases():
 
     assert not ex.check_input_dependent_share(destroys).ok
     assert ex.check_input_dependent_share(ex.reference_input_dependent_share).ok
+
+
+# ------------------------------------------------------------------ standardize (07)
+def std_explicit(X_train, X_test):
+    mean = X_train.sum(axis=0) / len(X_train)
+    std = np.sqrt(((X_train - mean) ** 2).mean(axis=0))
+    std[std == 0] = 1
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def std_engine(X_train, X_test):
+    import backprop_lib as bp
+
+    return bp.datasets.standardize(X_train, X_test)
+
+
+def std_in_place(X_train, X_test):             # changes its inputs in place, returns lists
+    mean, std = X_train.mean(0), X_train.std(0)
+    std = np.maximum(std, 1e-300) * (std > 0) + (std == 0)
+    X_test -= mean
+    X_test /= std
+    X_train -= mean
+    X_train /= std
+    return [X_train, X_test]
+
+
+@pytest.mark.parametrize("fn", [ex.reference_standardize, std_explicit, std_engine, std_in_place])
+def test_standardize_right_answers_pass(fn):
+    result = ex.check_standardize(fn)
+    assert result.ok, result.message
+
+
+def _safe(s):
+    return np.where(s == 0, 1.0, s)
+
+
+STANDARDIZE_MISTAKES = [
+    (lambda a, b: ((a - a.mean(0)) / _safe(a.std(0)), (b - b.mean(0)) / _safe(b.std(0))), "OWN"),
+    (lambda a, b: ((a - a.mean()) / a.std(), (b - a.mean()) / a.std()), "whole array"),
+    (lambda a, b: ((a - a.mean(1, keepdims=True)) / a.std(1, keepdims=True),
+                   (b - b.mean(1, keepdims=True)) / b.std(1, keepdims=True)), "axis=1"),
+    (lambda a, b: ((a - a.mean(0)) / _safe(a.std(0)) ** 2, (b - a.mean(0)) / _safe(a.std(0)) ** 2),
+     "variance"),
+    (lambda a, b: (a - a.mean(0), b - a.mean(0)), "centred only"),
+    (lambda a, b: (a / _safe(a.std(0)), b / _safe(a.std(0))), "scaled only"),
+    (lambda a, b: ((a - a.mean(0)) / a.std(0), (b - a.mean(0)) / a.std(0)), "std 0"),
+    (lambda a, b: (a - a.mean(0)) / _safe(a.std(0)), "two arrays"),
+]
+
+
+@pytest.mark.parametrize("fn, words", STANDARDIZE_MISTAKES)
+def test_standardize_mistakes_are_named(fn, words):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = ex.check_standardize(fn)
+    assert not result.ok and words in result.message, result.message
+    assert result.use is ex.reference_standardize
+
+
+def test_standardize_stub_and_crash():
+    assert "not attempted yet" in ex.check_standardize(stub).message
+    assert "KeyError" in ex.check_standardize(lambda a, b: {}["x"]).message

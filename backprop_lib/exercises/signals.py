@@ -175,3 +175,88 @@ def check_input_dependent_share(fn) -> Answer:
 
 __all__ = ["check_alignment", "check_input_dependent_share", "reference_alignment",
            "reference_input_dependent_share"]
+
+
+# ------------------------------------------------------------------ 3. standardize (07)
+
+
+def reference_standardize(X_train, X_test):
+    """Each feature (column) to mean 0, std 1 with the TRAINING set's mean and std, the same
+    scaling applied to the test set; a constant feature (std 0) is only centred."""
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std == 0, 1.0, std)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def _cases_standardize():
+    rng = np.random.default_rng(3)
+    train = rng.uniform(0, 1, size=(40, 5)) * [1, 2, 3, 4, 5] + [0, 1, 0, 2, 0]
+    train[:, 2] = 0.25                                      # a constant feature (a blank pixel)
+    test = rng.uniform(0, 1, size=(10, 5)) * [1, 2, 3, 4, 5]
+    return train, test
+
+
+def _standardize_mistakes(train, test):
+    ref_train, ref_test = reference_standardize(train, test)
+    m, s = train.mean(axis=0), train.std(axis=0)
+    s1 = np.where(s == 0, 1.0, s)
+    tm, ts = test.mean(axis=0), test.std(axis=0)
+    ts1 = np.where(ts == 0, 1.0, ts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return [
+            (ref_train, (test - tm) / ts1, "the test set was scaled with its OWN mean and std; "
+             "use the training set's for both, as a network in use only knows those"),
+            ((train - train.mean()) / train.std(), (test - train.mean()) / train.std(),
+             "one mean and one std for the whole array: standardize each feature (column) "
+             "on its own, axis=0"),
+            ((train - train.mean(axis=1, keepdims=True)) / train.std(axis=1, keepdims=True),
+             (test - test.mean(axis=1, keepdims=True)) / test.std(axis=1, keepdims=True),
+             "axis=1 standardizes each example across its features; each feature over the "
+             "examples is axis=0"),
+            ((train - m) / s1 ** 2, (test - m) / s1 ** 2, "divided by the variance; divide by "
+             "the standard deviation (its square root)"),
+            (train - m, test - m, "centred only: also divide by each feature's std"),
+            (train / s1, test / s1, "scaled only: also subtract each feature's mean"),
+        ]
+
+
+def check_standardize(fn) -> Answer:
+    """Run ``fn(X_train, X_test)`` (a constant feature included) and compare both results."""
+    title = "standardize"
+    train, test = _cases_standardize()
+    got, why = attempt(fn, train, test)
+    if why == STUB:
+        return not_attempted(title, reference_standardize)
+    if why:
+        return fall_back(reference_standardize, why, title)
+    if not isinstance(got, tuple | list) or len(got) != 2:
+        return fall_back(reference_standardize, "return two arrays: (X_train scaled, X_test "
+                         "scaled)", title)
+    try:
+        got_train = np.asarray(got[0], dtype=float)
+        got_test = np.asarray(got[1], dtype=float)
+    except (TypeError, ValueError):
+        return fall_back(reference_standardize, "return two arrays of numbers", title)
+    ref_train, ref_test = reference_standardize(train, test)
+    if got_train.shape != train.shape or got_test.shape != test.shape:
+        return fall_back(reference_standardize, f"shapes {got_train.shape} and {got_test.shape}"
+                         f", expected {train.shape} and {test.shape}: scale every entry", title)
+    if not (np.all(np.isfinite(got_train)) and np.all(np.isfinite(got_test))):
+        return fall_back(reference_standardize, "NaN or inf in your result: a constant feature "
+                         "has std 0 (a blank pixel); divide it by 1 instead, so it becomes 0",
+                         title)
+    if np.allclose(got_train, ref_train) and np.allclose(got_test, ref_test):
+        return Answer(True, f"{title}: correct ✓ (training statistics for both sets, a constant "
+                            "feature left at 0)", use=fn)
+    for wrong_train, wrong_test, message in _standardize_mistakes(train, test):
+        same_train = np.allclose(got_train, wrong_train, equal_nan=True)
+        same_test = np.allclose(got_test, wrong_test, equal_nan=True)
+        if same_train and same_test:
+            return fall_back(reference_standardize, message, title)
+    which = "X_train" if not np.allclose(got_train, ref_train) else "X_test"
+    return fall_back(reference_standardize, f"{which} differs from the answer: each column "
+                     "minus the training mean, divided by the training std", title)
+
+
+__all__ += ["check_standardize", "reference_standardize"]
