@@ -240,3 +240,53 @@ def test_standardize_mistakes_are_named(fn, words):
 def test_standardize_stub_and_crash():
     assert "not attempted yet" in ex.check_standardize(stub).message
     assert "KeyError" in ex.check_standardize(lambda a, b: {}["x"]).message
+
+
+# ------------------------------------------------------------------ tanh slope gain (08)
+def gain_cosh(Z):
+    return np.mean(np.cosh(Z) ** -4)             # 1 - tanh² = 1/cosh²
+
+
+def gain_loop(Z):
+    total = 0.0
+    for z in np.ravel(Z):
+        total += (1 - np.tanh(z) ** 2) ** 2
+    return total / np.size(Z)
+
+
+def gain_engine(Z):
+    import backprop_lib as bp
+
+    layer = bp.Tanh()
+    layer.forward(Z)
+    return np.mean(layer.local_grad() ** 2)
+
+
+@pytest.mark.parametrize("fn", [ex.reference_tanh_slope_gain, gain_cosh, gain_loop, gain_engine])
+def test_slope_gain_right_answers_pass(fn):
+    result = ex.check_tanh_slope_gain(fn)
+    assert result.ok, result.message
+
+
+SLOPE_MISTAKES = [
+    (lambda Z: np.mean(1 - np.tanh(Z) ** 2) ** 2, "square of the mean"),
+    (lambda Z: np.mean(1 - np.tanh(Z) ** 2), "mean slope"),
+    (lambda Z: np.mean(np.tanh(Z) ** 2), "is not the slope"),
+    (lambda Z: np.mean((1 - Z ** 2) ** 2), "only near 0"),
+    (lambda Z: np.mean((1 / (1 + np.exp(-Z)) * (1 - 1 / (1 + np.exp(-Z)))) ** 2), "sigmoid"),
+    (lambda Z: 1.0, "Z = 0"),
+    (lambda Z: np.mean((1 - np.tanh(Z) ** 2) ** 2, axis=0), "per unit"),
+    (lambda Z: "0.5", "one number"),
+]
+
+
+@pytest.mark.parametrize("fn, words", SLOPE_MISTAKES)
+def test_slope_gain_mistakes_are_named(fn, words):
+    result = ex.check_tanh_slope_gain(fn)
+    assert not result.ok and words in result.message, result.message
+    assert result.use is ex.reference_tanh_slope_gain
+
+
+def test_slope_gain_stub_and_crash():
+    assert "not attempted yet" in ex.check_tanh_slope_gain(stub).message
+    assert "ValueError" in ex.check_tanh_slope_gain(lambda Z: Z.reshape(7, 7)).message

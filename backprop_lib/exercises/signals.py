@@ -260,3 +260,71 @@ def check_standardize(fn) -> Answer:
 
 
 __all__ += ["check_standardize", "reference_standardize"]
+
+
+# ------------------------------------------------------------------ 4. measured slope (08)
+
+
+def reference_tanh_slope_gain(Z):
+    """E[f'(Z)²] for tanh over all entries of Z: the mean of (1 - tanh(Z)²)²."""
+    slope = 1.0 - np.tanh(np.asarray(Z, dtype=float)) ** 2
+    return float(np.mean(slope * slope))
+
+
+def _cases_slope():
+    rng = np.random.default_rng(5)
+    return [("Z of RMS 0.8 (tanh with He), shape (64, 8)", rng.normal(0, 0.8, size=(64, 8))),
+            ("Z of RMS 0.1 (the linear regime), shape (32, 4)", rng.normal(0, 0.1, size=(32, 4))),
+            ("Z of RMS 3 (saturated), shape (16, 6)", rng.normal(0, 3.0, size=(16, 6)))]
+
+
+def _slope_mistakes(Z):
+    t = np.tanh(Z)
+    slope = 1 - t ** 2
+    s = 1 / (1 + np.exp(-Z))
+    return [
+        (np.mean(slope) ** 2, "the square of the mean slope; the formula needs the mean of the "
+                              "squared slope, E[f'²] (square first, then average)"),
+        (np.mean(slope), "the mean slope E[f']; square it inside the mean: E[f'²]"),
+        (np.mean(t ** 2), "tanh(Z)² is not the slope: tanh'(Z) = 1 - tanh(Z)²"),
+        (np.mean((1 - Z ** 2) ** 2), "1 - Z² is tanh's slope only near 0; use 1 - tanh(Z)²"),
+        (np.mean((s * (1 - s)) ** 2), "this is the sigmoid's slope σ(1 - σ); tanh's is "
+                                      "1 - tanh(Z)²"),
+        (1.0, "1 is the value at Z = 0, the assumption we are testing; average over the Z given"),
+        (np.mean(slope ** 2, axis=0), "one number per unit; average over all entries"),
+    ]
+
+
+def check_tanh_slope_gain(fn) -> Answer:
+    """Run ``fn(Z)`` on pre-activations of three sizes and compare with mean((1 - tanh²)²)."""
+    title = "tanh_slope_gain"
+    for what, Z in _cases_slope():
+        got, why = attempt(fn, Z)
+        if why == STUB:
+            return not_attempted(title, reference_tanh_slope_gain)
+        if why:
+            return fall_back(reference_tanh_slope_gain, f"on {what}: {why}", title)
+        if got is None:
+            return fall_back(reference_tanh_slope_gain, "your function returned None; did you "
+                             "forget `return`?", title)
+        expected = reference_tanh_slope_gain(Z)
+        if np.shape(got) == (Z.shape[1],):
+            return fall_back(reference_tanh_slope_gain, f"on {what}: one number per unit; "
+                             "average over all entries (np.mean without an axis)", title)
+        try:
+            value = number(got)
+        except (TypeError, ValueError):
+            return fall_back(reference_tanh_slope_gain, f"on {what}: expected one number, got "
+                             f"{type(got).__name__} of shape {np.shape(got)}", title)
+        if np.isclose(value, expected, rtol=1e-7, atol=1e-12):
+            continue
+        for wrong, message in _slope_mistakes(Z):
+            if np.ndim(wrong) == 0 and np.isclose(value, wrong, rtol=1e-7, atol=1e-12):
+                return fall_back(reference_tanh_slope_gain, f"on {what}: {message}", title)
+        return fall_back(reference_tanh_slope_gain, f"on {what}: yours {value:.6g}, expected "
+                         f"{expected:.6g}", title)
+    return Answer(True, f"{title}: correct ✓ (near 1 in the linear regime, far below when Z "
+                        "spreads)", use=fn)
+
+
+__all__ += ["check_tanh_slope_gain", "reference_tanh_slope_gain"]
