@@ -24,8 +24,17 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
+# Jupyter refuses to run as root (containers, many JupyterHub and CI images) unless told it may:
+# as root, --allow-root is added. Where no browser can be opened, JupyterLab prints the address
+# to open (http://localhost:8888/lab?token=...). LAB_ARGS adds options (the test sets a port).
+LAB_ARGS ?=
+USER_ID ?= $(shell id -u)
+ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	@echo "Opening the course in JupyterLab. If no browser window opens, open the address"
+	@echo "printed below ('http://localhost:...lab?token=...') in your browser. Stop with Ctrl+C."
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: lint unit notebooks browser
 

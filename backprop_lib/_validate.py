@@ -67,7 +67,7 @@ def as_labels(y, n: int, num_classes: int | None = None, name: str = "y") -> np.
     if arr.shape[0] != n:
         raise ValueError(f"X has {n} rows but {name} has {arr.shape[0]} labels; "
                          "they must have one label per row")
-    if not np.issubdtype(arr.dtype, np.integer):
+    if arr.dtype.kind not in "iu":                      # signed or unsigned integers
         if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(
                 arr == np.round(arr)):
             raise TypeError(f"{name} must hold integer class ids, got dtype {arr.dtype}; "

@@ -78,7 +78,16 @@ class Value:
         return Value(y, "", (self,), "exp", (y,))
 
     def relu(self):
+        # ReLU passes the gradient (slope 1) where the input is positive and blocks it (0) elsewhere
         return Value(max(self.data, 0.0), "", (self,), "relu", (float(self.data > 0),))
+
+    def max(self, other):
+        # max routes the gradient: all of it to the larger input, none to the other (a tie goes
+        # to self, a convention: the derivative does not exist there)
+        other = _as_value(other)
+        first = self.data >= other.data
+        return Value(max(self.data, other.data), "", (self, other), "max",
+                     (float(first), float(not first)))
 
     __radd__ = __add__
     __rmul__ = __mul__
@@ -92,12 +101,17 @@ class Value:
         return self
 
     # ------------------------------------------------------------------ backward
-    def backward(self, steps: int | None = None) -> Value:
+    def backward(self, steps: int | None = None, zero: bool = True) -> Value:
         """Fill ``grad`` of every value this one depends on: d(self)/d(value).
 
-        Gradients are zeroed first, then dself/dself = 1, then ``steps`` nodes (all by default)
-        push their gradient to their inputs, in reverse topological order (each node only once
-        all the nodes that use it have pushed theirs). Returns self.
+        1. Zero every gradient in the graph (``zero_grad``), unless ``zero=False``. The pass
+           below only *adds* to gradients (``+=``, because a value used twice receives one
+           contribution per use), so without zeroing a second backward pass would add its
+           gradients onto the first's; ``zero=False`` shows exactly that.
+        2. dself/dself = 1.
+        3. ``steps`` nodes (all by default) push their gradient to their inputs, in reverse
+           topological order: each node only once all the nodes that use it have pushed theirs.
+        Returns self.
         """
         order = backward_order(self)
         if steps is None:
@@ -106,8 +120,8 @@ class Value:
             raise ValueError(f"steps must be a whole number from 0 to {len(order)} (the nodes "
                              f"that have inputs), got {steps!r}")
         steps = min(int(steps), len(order))
-        for v in topological_order(self):
-            v.grad = 0.0
+        if zero:
+            zero_grad(self)
         self.grad = 1.0                                   # dL/dL = 1
         for node in order[:steps]:
             for inp, local in zip(node.inputs, node.local_grads):
@@ -150,6 +164,12 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def zero_grad(root: Value) -> None:
+    """Set the gradient of ``root`` and of every value it depends on to 0."""
+    for v in topological_order(root):
+        v.grad = 0.0
+
+
 def forward_order(root: Value) -> list[Value]:
     """The nodes that compute something (not the leaves), in forward order."""
     return [v for v in topological_order(root) if v.inputs]
@@ -163,29 +183,6 @@ def backward_order(root: Value) -> list[Value]:
 def leaves(root: Value) -> list[Value]:
     """The inputs and parameters: values not computed from others."""
     return [v for v in topological_order(root) if not v.inputs]
-
-
-def layout(root: Value, spread: float = 1.0) -> dict:
-    """Positions for drawing small graphs: {value: (x, y)}. x is the longest distance from the
-    leaves (0, 1, 2, ...), except that a leaf sits one column before the first node that uses it;
-    y places each node's inputs around the node, as in a tree (a shared value keeps its first
-    place). Numbers only; ``plots.graph`` draws them."""
-    order = topological_order(root)
-    depth = {}
-    for v in order:
-        depth[id(v)] = 1 + max((depth[id(i)] for i in v.inputs), default=-1)
-    for v in order:                                   # leaves next to their first consumer
-        for inp in v.inputs:
-            if not inp.inputs:
-                depth[id(inp)] = min(depth[id(inp)] if depth[id(inp)] > 0 else 10**9,
-                                     depth[id(v)] - 1)
-    pos = {root: (float(depth[id(root)]), 0.0)}
-    for v in reversed(order):                         # from the output back to the leaves
-        k = len(v.inputs)
-        for j, inp in enumerate(v.inputs):
-            if inp not in pos:
-                pos[inp] = (float(depth[id(inp)]), pos[v][1] + ((k - 1) / 2.0 - j) * spread)
-    return pos
 
 
 def neuron(x: float = 1.5, w: float = 0.8, b: float = -0.5, t: float = 1.0) -> dict:
@@ -236,5 +233,5 @@ def finite_difference_errors(f, dfdx: float, x: float, hs) -> dict:
     }
 
 
-__all__ = ["Value", "topological_order", "forward_order", "backward_order", "leaves", "layout",
+__all__ = ["Value", "topological_order", "forward_order", "backward_order", "leaves", "zero_grad",
            "neuron", "finite_difference", "finite_difference_errors"]

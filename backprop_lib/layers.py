@@ -46,6 +46,11 @@ class Layer:
                                "forward(X) first, so the layer has the values the chain rule needs")
         return self.cache
 
+    def _check_input(self, X: np.ndarray, features: int) -> None:
+        if X.ndim != 2 or X.shape[1] != features:
+            raise ValueError(f"{self.name} expects inputs of shape (n, {features}), got "
+                             f"{X.shape}: one row per example, {features} features per row")
+
     def _check_grad(self, dY: np.ndarray, shape: tuple) -> None:
         if not isinstance(dY, np.ndarray) or dY.shape != shape:
             got = getattr(dY, "shape", type(dY).__name__)
@@ -74,9 +79,7 @@ class Dense(Layer):
         return [self.W, self.b]
 
     def forward(self, X):
-        if X.ndim != 2 or X.shape[1] != self.fan_in:
-            raise ValueError(f"{self.name} expects inputs of shape (n, {self.fan_in}), got "
-                             f"{X.shape}: the number of features must equal fan_in")
+        self._check_input(X, self.fan_in)
         self.cache = X                        # dZ/dW needs X
         return X @ self.W.value + self.b.value   # each row: weighted sums of its inputs, plus b
 

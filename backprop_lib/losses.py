@@ -102,7 +102,7 @@ def softmax_cross_entropy(logits, labels):
     y = as_labels(labels, n, num_classes=z.shape[1], name="labels")
     rows = np.arange(n)
     log_p = log_softmax(z)
-    loss = float(-log_p[rows, y].mean())      # -log p_y, averaged over the batch
+    loss = float(-log_p[rows, y].sum()) / n   # -log p_y, averaged over the batch
     grad = np.exp(log_p)                      # p
     grad[rows, y] -= 1.0                      # p - onehot(y)
     grad /= n                                 # dL/dz = (p - onehot(y)) / n

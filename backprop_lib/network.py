@@ -48,6 +48,9 @@ class Sequential:
         return self._forward(X)
 
     def _forward(self, X):
+        # Let go of the last pass's outputs first: memory nobody holds any more can then be
+        # reused for this pass's arrays (what a caller kept is untouched: each result is new).
+        self.outputs = None
         outputs = []
         for layer in self.layers:
             X = layer.forward(X)
@@ -70,6 +73,7 @@ class Sequential:
             raise ValueError(f"backward got dL/doutputs of shape {got}, but the network's "
                              f"outputs have shape {last.shape}; pass the gradient the loss "
                              "returned")
+        self.output_grads = None                          # as in forward: let the old ones go
         grads = [None] * len(self.layers)
         grad = dout
         for i in range(len(self.layers) - 1, -1, -1):     # from the loss back to the input

@@ -30,11 +30,6 @@ class _Norm(Layer):
     def parameters(self):
         return [self.gamma, self.beta]
 
-    def _check_input(self, X):
-        if X.ndim != 2 or X.shape[1] != self.features:
-            raise ValueError(f"{self.name} expects inputs of shape (n, {self.features}), "
-                             f"got {X.shape}")
-
 
 class BatchNorm(_Norm):
     """Batch normalization: X̂ = (X - mean_batch) / sqrt(var_batch + eps); Y = gamma·X̂ + beta.
@@ -54,7 +49,7 @@ class BatchNorm(_Norm):
         return {"running_mean": self.running_mean, "running_var": self.running_var}
 
     def forward(self, X):
-        self._check_input(X)
+        self._check_input(X, self.features)
         if not self.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
             X_hat = (X - self.running_mean) * inv_std
@@ -78,14 +73,15 @@ class BatchNorm(_Norm):
         """running = (1 - momentum)·running + momentum·batch, for evaluation mode. A batch whose
         statistics are NaN or infinite (a blow-up upstream) is not averaged in: the running
         statistics keep their last finite values, and a warning says so."""
-        if not (np.isfinite(mean).all() and np.isfinite(var).all()):
+        m = self.momentum
+        new_mean = (1 - m) * self.running_mean + m * mean
+        new_var = (1 - m) * self.running_var + m * var
+        if not (np.isfinite(new_mean).all() and np.isfinite(new_var).all()):
             warnings.warn(f"{self.name}: this batch's mean or variance is NaN or infinite (the "
                           "signal blew up before this layer); the running statistics were left "
                           "as they were", RuntimeWarning, stacklevel=4)
             return
-        m = self.momentum
-        self.running_mean = (1 - m) * self.running_mean + m * mean
-        self.running_var = (1 - m) * self.running_var + m * var
+        self.running_mean, self.running_var = new_mean, new_var
 
     def backward(self, dY):
         X_hat, inv_std, batch_stats = self._read_cache()
@@ -108,7 +104,7 @@ class LayerNorm(_Norm):
     training and evaluation."""
 
     def forward(self, X):
-        self._check_input(X)
+        self._check_input(X, self.features)
         mean = X.mean(axis=1, keepdims=True)
         Xc = X - mean
         var = np.mean(Xc * Xc, axis=1, keepdims=True)

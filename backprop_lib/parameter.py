@@ -9,8 +9,9 @@ class Parameter:
     """A weight array that gradient descent moves.
 
     ``value`` is the array the layer computes with; ``grad`` has the same shape and holds
-    dL/d(value) after ``backward``. ``backward`` writes ``grad`` in place (it does not add to it),
-    so one forward and one backward always give the gradient of that one batch.
+    dL/d(value) after ``backward``. ``backward`` sets ``grad`` to a new array (it does not add to
+    the old one), so one forward and one backward always give the gradient of that one batch,
+    and a gradient kept from an earlier step stays as it was.
     """
 
     def __init__(self, name: str, value: np.ndarray):

@@ -6,7 +6,8 @@
 
 On a quadratic L = a/2 · (w - w*)², one step maps the distance to the minimum d to (1 - lr·a)·d:
 lr < 1/a shrinks it without changing sign (converge), 1/a < lr < 2/a flips its sign every step
-while shrinking it (oscillate), lr > 2/a makes it grow (diverge); a tiny lr·a barely moves (crawl).
+while shrinking it (oscillate), lr = 2/a flips it without shrinking it, w -> -w -> w forever
+(bounce), lr > 2/a makes it grow (diverge); a tiny lr·a barely moves (crawl).
 
 Engine floor: numpy only.
 """
@@ -182,7 +183,7 @@ class Path:
 
     @property
     def regime(self) -> str:
-        """What this path did: 'diverge', 'oscillate', 'crawl' or 'converge'."""
+        """What this path did: 'diverge', 'bounce', 'oscillate', 'crawl' or 'converge'."""
         return path_regime(self)
 
 
@@ -221,12 +222,49 @@ def descend(surface: Surface, start, lr: float, steps: int = 50, momentum: float
                 lr=lr, momentum=momentum, diverged=diverged, surface=surface)
 
 
+def descend_with(surface: Surface, start, optimizer, steps: int = 50,
+                 bound: float = 1e3) -> Path:
+    """Like ``descend``, but each step is taken by a course optimizer (``bp.SGD``, ``bp.Adam``)
+    on the point as one ``Parameter``: its gradient is the surface's, ``optimizer.step`` moves
+    it. Pass a fresh optimizer: it keeps what it remembers (velocity, averages) between steps."""
+    from .optim import Optimizer
+    from .parameter import Parameter
+
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface such as quadratic(1.0), got "
+                        f"{type(surface).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a course optimizer such as bp.Adam(0.1), got "
+                        f"{type(optimizer).__name__}")
+    if optimizer.steps:
+        raise ValueError(f"this {type(optimizer).__name__} has already taken {optimizer.steps} "
+                         "steps; pass a fresh one so that its memory starts at zero")
+    steps = check_positive_int(steps, "steps", minimum=0)
+    p = Parameter("w", surface._check(start).copy())
+    ref = surface.minimum if surface.minimum is not None else np.zeros(surface.dim)
+    points, grads, diverged = [p.value.copy()], [], False
+    for _ in range(steps):
+        p.grad[...] = surface.gradient(p.value)
+        grads.append(p.grad.copy())
+        optimizer.step([p])
+        points.append(p.value.copy())
+        if not np.all(np.abs(p.value - ref) <= bound):
+            diverged = True
+            break
+    P = np.array(points)
+    return Path(points=P, losses=surface.loss_grid(P),
+                grads=np.array(grads).reshape(-1, surface.dim), lr=optimizer.lr,
+                momentum=float(getattr(optimizer, "momentum", 0.0)), diverged=diverged,
+                surface=surface)
+
+
 def regime(lr: float, curvature: float) -> str:
     """The theory for plain descent on a quadratic of curvature a: each step multiplies the
     distance to the minimum by (1 - lr·a).
 
-    lr·a < 0.05: 'crawl'; < 1: 'converge' (monotone); < 2: 'oscillate' (flips side, shrinking);
-    >= 2: 'diverge' (exactly 2 bounces forever without getting closer).
+    lr·a < 0.05: 'crawl'; <= 1: 'converge' (monotone); < 2: 'oscillate' (flips side, shrinking);
+    = 2: 'bounce' (factor -1: flips side forever, never closer, never farther); > 2: 'diverge'.
+    (lr·a within 1e-9 of 2 counts as 2: a rounding error must not decide the label.)
     """
     lr = check_lr(lr)
     if isinstance(curvature, bool) or not isinstance(curvature, numbers.Real) or curvature <= 0:
@@ -236,6 +274,8 @@ def regime(lr: float, curvature: float) -> str:
         return "crawl"
     if r <= 1.0:
         return "converge"
+    if abs(r - 2.0) <= 1e-9 * 2.0:
+        return "bounce"
     if r < 2.0:
         return "oscillate"
     return "diverge"
@@ -243,8 +283,11 @@ def regime(lr: float, curvature: float) -> str:
 
 def path_regime(path: Path, tol: float = 0.05) -> str:
     """The regime read off a path: 'diverge' if it left the bound or ended farther from the
-    minimum than it started; 'oscillate' if the offset from the minimum changed sign at most steps;
-    'crawl' if it closed less than half the distance; else 'converge'."""
+    minimum than it started (by more than ``tol``); if the offset from the minimum changed sign at
+    most steps, 'bounce' when it ended no closer than (1 - ``tol``) of the starting distance, or
+    with no less than (1 - ``tol``) of its starting loss above the minimum (jumping across without
+    getting anywhere, as at lr·a = 2), else 'oscillate'; 'crawl' if it
+    closed less than half the distance; else 'converge'."""
     ref = path.surface.minimum if path.surface.minimum is not None else path.points[-1]
     d = path.points - ref
     dist = np.linalg.norm(d, axis=1)
@@ -253,11 +296,15 @@ def path_regime(path: Path, tol: float = 0.05) -> str:
     if len(d) > 2:
         dots = np.sum(d[1:] * d[:-1], axis=1)      # negative: it jumped across the minimum
         if np.mean(dots < 0) > 0.5:
-            return "oscillate"
+            stuck = dist[-1] >= dist[0] * (1 - tol)
+            if path.surface.minimum is not None:      # a valley can bounce across its steep
+                floor = path.surface.loss(path.surface.minimum)   # side while creeping along
+                stuck = stuck or (path.losses[-1] - floor) >= (path.losses[0] - floor) * (1 - tol)
+            return "bounce" if stuck else "oscillate"
     if dist[0] > 0 and dist[-1] > 0.5 * dist[0]:
         return "crawl"
     return "converge"
 
 
 __all__ = ["Surface", "Quadratic", "DoubleWell", "Rosenbrock", "quadratic", "Path", "descend",
-           "regime", "path_regime", "CRAWL_BELOW"]
+           "descend_with", "regime", "path_regime", "CRAWL_BELOW"]

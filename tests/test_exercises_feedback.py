@@ -170,7 +170,7 @@ def test_run_keeps_the_first_printed_lines_and_counts_the_rest(capsys):
             print("line", i)
         return x
 
-    outcome = run(chatty, 7)
+    outcome = run(chatty, 7, limit=30.0)             # (about 1 s with the tracer, unloaded)
     assert outcome.ok and outcome.value == 7
     lines = outcome.printed.splitlines()
     assert len(lines) == PRINT_LINES + 1 and lines[0] == "line 0"
@@ -270,3 +270,61 @@ def test_attempt_reports_the_problem_and_shows_the_printed_lines(capsys):
     assert value is None and "IndexError" in why and "index 5" in why
     assert "debug 3" in capsys.readouterr().out
     assert fb.attempt(stub, 1) == (None, fb.STUB)
+
+
+def test_a_time_limit_hit_while_printing_says_how_much_was_printed():
+    def chatty_forever():
+        while True:
+            print("again")
+
+    outcome = run(chatty_forever, limit=0.2)
+    assert "loop that never ends" in outcome.problem
+    assert "lines: printing is slow" in outcome.problem
+    assert outcome.printed.endswith("more lines)")
+
+
+def test_library_frames_are_not_line_traced_but_still_stopped():
+    import backprop_lib as bp
+
+    X, y = bp.datasets.moons(200, seed=0)
+
+    def trains_for_ever(model):
+        bp.train(model, X, y, epochs=100_000)       # its loops are in the library
+
+    outcome = run(trains_for_ever, bp.mlp([2, 8, 2], seed=0), limit=0.3)
+    assert "loop that never ends" in outcome.problem
+
+
+def test_no_checker_calls_learner_code_except_through_run():
+    """Every call of a learner's function goes through sandbox.run (or attempt, which uses it):
+    no module of exercises calls a parameter named fn, or a stored backward_fn, directly."""
+    import ast
+    import pathlib
+
+    import backprop_lib.exercises as package
+
+    learner_names = {"fn", "backward_fn", "dense_backward", "sigmoid_backward",
+                     "activation_backward"}
+    direct = []
+    for path in pathlib.Path(package.__file__).parent.glob("*.py"):
+        if path.name == "sandbox.py":                 # run itself: the one place that calls
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                    f, ast.Attribute) else None
+                if name in learner_names:
+                    direct.append(f"{path.name}:{node.lineno}")
+    assert direct == []
+
+
+def test_the_same_printed_lines_are_echoed_once(capsys):
+    from backprop_lib.exercises import descent
+
+    def gd_step(w, grad, lr):
+        print("debugging")
+        return w - lr * grad
+
+    assert descent.check_gd_step(gd_step).ok
+    assert capsys.readouterr().out.count("debugging") == 1

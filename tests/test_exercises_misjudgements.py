@@ -182,3 +182,16 @@ def test_a_non_integer_best_epoch_is_named_not_truncated():
     answer = T.check_best_epoch(lambda h: np.argmin(h.val_loss) + 1.9)
     assert not answer.ok and "expected a whole epoch number" in answer.message
     assert T.check_best_epoch(lambda h: float(np.argmin(h.val_loss) + 1)).ok
+
+
+def test_a_finite_difference_passes_with_a_remark():
+    def fd(z):
+        h = 1e-6
+        s = lambda x: 1 / (1 + np.exp(-x))         # noqa: E731
+        return (s(z + h) - s(z - h)) / (2 * h)
+
+    answer = C.check_sigmoid_derivative(fd)
+    assert answer.ok and "a finite difference?" in answer.message
+    assert "remark" not in C.check_sigmoid_derivative(C.sigmoid_derivative_reference).message
+    assert "remark" not in C.check_sigmoid_derivative(
+        lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2).message

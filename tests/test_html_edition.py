@@ -177,8 +177,8 @@ def _assert_offline_ok(chromium, root: Path):
 
 def test_fixture_edition_offline_in_browser(fixture_edition, chromium):
     report = _assert_offline_ok(chromium, fixture_edition)
-    assert report.pages == 6 and report.images == 4
-    assert all("mathjax" in b.lower() for b in report.blocked), report.blocked
+    assert report.pages == 6 and report.images == 4 and report.formulas == 2
+    assert report.blocked == [], "the edition asks for nothing from the network"
 
 
 def test_full_edition_offline(chromium):
@@ -192,3 +192,20 @@ def test_full_edition_offline(chromium):
     notebooks = build_html.find_notebooks(REPO / "notebooks")
     folders = {p.parent for p in notebooks} - {REPO / "notebooks"}
     assert report.pages == len(notebooks) + 1 + len(folders)
+
+
+def test_formulas_become_mathml_and_code_keeps_its_dollars():
+    text = ("Inline $y = \\sigma(z)$, then\n"
+            "$$\\frac{\\partial L}{\\partial W} = X^\\top \\delta$$\n"
+            "and `echo $HOME $PATH` and\n```\nprint('$x$')\n```\n")
+    out = build_html.formulas_to_mathml(text, "lesson")
+    assert out.count("<math") == 2 and 'display="block"' in out and "<mfrac>" in out
+    assert "$" not in out.replace("`echo $HOME $PATH`", "").replace("print('$x$')", "")
+    assert "`echo $HOME $PATH`" in out and "print('$x$')" in out
+
+
+def test_a_formula_the_converter_cannot_read_names_itself():
+    with pytest.raises(ValueError, match=r"03_x.ipynb: cannot convert the formula .*left\( a"):
+        build_html.formulas_to_mathml("see $$\\left( a$$ here", "03_x.ipynb")
+    with pytest.raises(ValueError, match=r"unknown command \\foo"):
+        build_html.formulas_to_mathml("see $\\foo x$ here", "03_x.ipynb")

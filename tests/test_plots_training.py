@@ -176,3 +176,12 @@ def test_a_diverged_run_ends_with_a_red_bar_and_says_so(spiral):
     assert "DIVERGED at step" in live.status.value
     live.train(epochs=5, optimizer=bp.SGD(1e-3), show=False)    # a fine run ends green again
     assert live.progress.style.bar_color == wtraining.DONE_COLOR
+
+
+def test_a_diverged_run_says_so_in_the_figure_title(spiral):
+    X, y = spiral
+    model = bp.mlp([2, 32, 32, 3], activation="relu", seed=0)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        history = bp.train(model, X, y, optimizer=bp.SGD(1e4), epochs=5)
+    fig, view = tplots.training_figure(model, X, y, history)
+    assert f"DIVERGED at step {history.diverged_at}" in view.title.get_text()

@@ -95,3 +95,61 @@ def test_path_shapes():
 def test_bad_inputs_say_what_is_wrong(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+@pytest.mark.parametrize("a", [0.5, 1.0, 4.0])
+def test_at_lr_times_curvature_2_the_path_bounces_and_is_labelled_so(a):
+    """lr·a = 2: the factor is -1, w -> -w -> w forever. Neither theory nor the path, nor the
+    explorer's title, may call that converging."""
+    from backprop_lib.plots import descent as dplots
+
+    q = S.quadratic(a)
+    lr = 2.0 / a
+    assert S.regime(lr, a) == "bounce"
+    assert S.regime(lr * (1 + 1e-12), a) == "bounce"        # rounding does not decide the label
+    path = S.descend(q, [3.0], lr, steps=25)
+    w = path.points[:, 0]
+    assert np.allclose(np.abs(w), 3.0) and np.all(np.sign(w[1:]) != np.sign(w[:-1]))
+    assert path.regime == "bounce"
+    title = dplots.regime_title(path)
+    assert "converge" not in title and "bounces" in title
+    assert S.regime(1.99 / a, a) == "oscillate" and S.regime(2.01 / a, a) == "diverge"
+    assert S.descend(q, [3.0], 1.5 / a, steps=25).regime == "oscillate"
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.8])
+def test_descend_with_sgd_follows_the_same_path_as_descend(mu):
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0], angle=0.4)
+    a = S.descend(valley, [-3.0, 1.5], 0.02, steps=30, momentum=mu)
+    b = S.descend_with(valley, [-3.0, 1.5], bp.SGD(0.02, momentum=mu), steps=30)
+    assert np.allclose(a.points, b.points) and np.allclose(a.losses, b.losses)
+
+
+def test_descend_with_adam_first_step_is_lr_in_every_coordinate():
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0])
+    path = S.descend_with(valley, [-3.0, 1.5], bp.Adam(0.1), steps=1)
+    assert np.allclose(np.abs(path.points[1] - path.points[0]), 0.1, rtol=1e-6)
+
+
+def test_descend_with_refuses_a_used_optimizer_and_non_optimizers():
+    import backprop_lib as bp
+
+    valley = S.quadratic([1.0, 20.0])
+    opt = bp.Adam(0.1)
+    S.descend_with(valley, [1.0, 1.0], opt, steps=2)
+    with pytest.raises(ValueError, match="pass a fresh one"):
+        S.descend_with(valley, [1.0, 1.0], opt, steps=2)
+    with pytest.raises(TypeError, match="bp.Adam"):
+        S.descend_with(valley, [1.0, 1.0], 0.1, steps=2)
+
+
+def test_a_valley_bouncing_across_its_steep_side_is_not_called_converging():
+    valley = S.quadratic([1.0, 20.0], angle=0.4)
+    path = S.descend(valley, [-3.0, 1.5], 2.0 / 20.0, steps=60)      # steep side: lr·a = 2
+    assert path.final_loss > 0.9 * path.losses[0]
+    assert path.regime == "bounce"
+    assert S.descend(valley, [-3.0, 1.5], 0.095, steps=60).regime != "bounce"

@@ -12,7 +12,9 @@ first heading) and one page per notebook, readable with no network:
 - Links between lessons (``03_chain_rule.ipynb#anchor``) point to the ``.html`` pages; a link to
   another file of the repository (a module, a data file) points to a copy under ``_files/``.
 - Pictures in Markdown are embedded as data URIs. Each page starts with outline/previous/next
-  links. Only MathJax still comes from its CDN: offline, formulas show as TeX source.
+  links.
+- Formulas (``$...$`` and ``$$...$$`` in Markdown) are converted to MathML at build time, which
+  browsers render natively: no MathJax, nothing fetched from the network.
 
 The notebooks in the repository are never modified.
 """
@@ -42,6 +44,7 @@ OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block extra_css -%}
 <style>
   .bp-nav { font: 14px/1.4 system-ui, sans-serif; margin: 0 0 1em; padding: .4em 0;
@@ -57,6 +60,10 @@ HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 # A link target in Markdown ``](target)`` / ``](<target>)`` or HTML ``href="target"``.
 LINK = re.compile(r"""(?P<pre>\]\(\s*<?|\b(?:href|src)\s*=\s*["'])(?P<target>[^)"'\s>]+)""")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# Markdown that must stay as it is (fenced code, code spans), then display and inline formulas.
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+FORMULA = re.compile(r"(?<![\\$])\$\$(?P<display>.+?)\$\$"           # $$ display $$
+                     r"|(?<![\\$])\$(?!\s)(?P<inline>[^$\n]+?)(?<!\s)\$(?!\$)", re.S)  # $inline$
 
 
 # ------------------------------------------------------------------------------- discovery
@@ -128,6 +135,43 @@ def rewrite_links(text: str, nb_dir: Path, out_rel_dir: Path, files: dict[Path, 
         return m.group(0)
 
     return LINK.sub(fix, text)
+
+
+def formulas_to_mathml(text: str, where: str = "", formulas: dict | None = None) -> str:
+    """Replace ``$$tex$$`` and ``$tex$`` in Markdown by MathML (``<math display="block">`` and
+    ``<math>``), leaving code as it is. A formula the converter cannot read stops the build with
+    its text and ``where`` it is, rather than reaching the page as raw TeX.
+
+    With ``formulas`` (a dict), each formula becomes a plain-word placeholder instead, and its
+    MathML goes into the dict: the Markdown renderer would take MathML tags apart, so
+    ``put_formulas`` puts them into the rendered page."""
+    from latex2mathml.converter import convert
+
+    def mathml(m: re.Match) -> str:
+        tex = m.group("display") if m.group("display") is not None else m.group("inline")
+        try:
+            out = convert(tex.strip(), display="block" if m.group("display") else "inline")
+        except Exception as exc:  # noqa: BLE001 - any converter error names the formula
+            raise ValueError(f"{where}: cannot convert the formula {tex.strip()!r} to MathML "
+                             f"({type(exc).__name__}: {exc})") from None
+        out = out.replace("\n", " ")
+        unknown = re.search(r">(\\[a-zA-Z]+)<", out)     # a command it does not know, kept as text
+        if unknown:
+            raise ValueError(f"{where}: cannot convert the formula {tex.strip()!r} to MathML "
+                             f"(unknown command {unknown.group(1)})")
+        if formulas is None:
+            return out
+        key = f"bpformula{len(formulas):05d}x"
+        formulas[key] = out
+        return key
+
+    parts = CODE.split(text)
+    return "".join(part if i % 2 else FORMULA.sub(mathml, part) for i, part in enumerate(parts))
+
+
+def put_formulas(page: str, formulas: dict) -> str:
+    """Put each formula's MathML where its placeholder is in the rendered page."""
+    return re.sub(r"bpformula\d{5}x", lambda m: formulas.get(m.group(0), m.group(0)), page)
 
 
 def _model_ids(value) -> list[str]:
@@ -357,14 +401,17 @@ def build(src: Path, out: Path, *, execute_notebooks: bool = True, timeout: int 
         for cell, source in zip(nb.cells, sources, strict=True):
             cell.source = source   # show the code as the learner has it (%matplotlib widget)
         n_views = replace_widget_views(nb)
+        formulas: dict[str, str] = {}
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = rewrite_links(cell.source, lesson.source.parent,
                                             lesson.rel.parent, files, src=src)
+                cell.source = formulas_to_mathml(cell.source, str(lesson.rel), formulas)
         nb.cells.insert(0, nav_cell(lesson, lessons))
         body, _ = html_exporter.from_notebook_node(
             nb, resources={"metadata": {"name": lesson.title,
                                         "path": str(lesson.source.parent)}})
+        body = put_formulas(body, formulas)
         page = out / lesson.page
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(body, encoding="utf-8")

@@ -21,12 +21,14 @@ def is_stub(fn, *args) -> bool:
     return attempt(fn, *args)[1] == STUB
 
 
-def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:
+def run_cases(name: str, fn, reference, cases, mistakes_for=None,
+              derivative: bool = False) -> Answer:
     """Call ``fn(*case)`` (through ``attempt``: copied inputs, a time limit, errors caught) for
     each case; the first wrong case decides the message.
 
     ``reference(*case)`` gives the right answer, ``mistakes_for(*case)`` the dict of wrong ones.
     """
+    remark = ""
     for i, case in enumerate(cases):
         got, why = attempt(fn, *case)
         if why == STUB and i == 0:
@@ -34,12 +36,14 @@ def run_cases(name: str, fn, reference, cases, mistakes_for=None) -> Answer:
         if why:
             return Answer(False, f"{name}: {why}\n{FALLBACK_NOTE}", use=reference)
         verdict = explain(name, got, reference(*case), mistakes_for(*case) if mistakes_for
-                          else None)
+                          else None, derivative=derivative)
         if not verdict.ok:
             args = ", ".join(f"{a:.3g}" if np.ndim(a) == 0 else f"array{np.shape(a)}"
                              for a in case)
             return Answer(False, f"{verdict.message}  [for the inputs ({args})]", use=reference)
-    return Answer(True, f"{name}: correct ✓ ({len(cases)} cases)", use=fn)
+        if "(remark:" in verdict.message and not remark:
+            remark = " " + verdict.message[verdict.message.index("(remark:"):]
+    return Answer(True, f"{name}: correct ✓ ({len(cases)} cases){remark}", use=fn)
 
 
 # ---------------------------------------------------------------- exercise 1: sigmoid'(z)
@@ -73,7 +77,7 @@ SIGMOID_CASES = [(np.array([-3.0, -0.5, 0.0, 0.7, 2.5]),), (np.array([1.2]),)]
 def check_sigmoid_derivative(fn) -> Answer:
     """Exercise: ``fn(z)`` returns dσ/dz for an array z."""
     return run_cases("sigmoid_derivative", fn, sigmoid_derivative_reference, SIGMOID_CASES,
-                     _sigmoid_mistakes)
+                     _sigmoid_mistakes, derivative=True)
 
 
 # ---------------------------------------------------------------- exercise 2: dL/dw, dL/db

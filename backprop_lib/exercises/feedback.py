@@ -5,6 +5,9 @@ Every checker of ``exercises`` returns an ``Answer``: ``ok``, a ``message`` that
 mistake, ``use`` (what the notebook goes on with: the learner's function or answer when it is
 right, the reference otherwise) and ``attempted`` (False while the learner's function still
 raises NotImplementedError). Shown in a notebook, an Answer is its message.
+
+Learner code is called only through ``attempt`` / ``sandbox.run``; a returned value becomes an
+array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
 """
 
 from __future__ import annotations
@@ -138,16 +141,34 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
 
 
 def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float = 1e-6,
-            atol: float = 1e-9) -> Verdict:
+            atol: float = 1e-9, derivative: bool = False) -> Verdict:
     """Like ``diagnose``, but first compares ``got`` with each known wrong answer in
-    ``mistakes`` {message: wrong_value}, and names that mistake when one matches."""
+    ``mistakes`` {message: wrong_value}, and names that mistake when one matches. With
+    ``derivative``, a right answer that looks like a finite difference gets a remark."""
     if got is not None and close(got, expected, rtol, atol):
-        return Verdict(True, f"{name}: correct ✓")
+        remark = approximation_remark(got, expected) if derivative else ""
+        return Verdict(True, f"{name}: correct ✓{remark}")
     for message, wrong in (mistakes or {}).items():
         if got is not None and close(got, wrong, rtol, atol) and not close(wrong, expected, rtol,
                                                                            atol):
             return Verdict(False, f"{name}: {message}")
     return diagnose(name, got, expected)
+
+
+def approximation_remark(got, expected) -> str:
+    """A remark, not a failure, for a float64 answer that agrees with the formula only to about
+    1e-10 (a finite difference does; two ways of writing the formula agree to about 1e-15)."""
+    if getattr(got, "dtype", np.dtype(np.float64)) != np.float64:
+        return ""
+    got, why = as_array(got)
+    expected = np.asarray(expected, dtype=np.float64)
+    if why or got.shape != expected.shape or not np.any(expected):
+        return ""
+    gap = float(np.max(np.abs(got - expected)) / np.max(np.abs(expected)))
+    if gap > 1e-11:
+        return (f" (remark: it agrees with the formula only to about {gap:.0e}: a finite "
+                "difference? It passes, but the exercise asks for the derivative's formula)")
+    return ""
 
 
 def attempt(fn, *args, limit: float | None = None):
@@ -162,10 +183,15 @@ def attempt(fn, *args, limit: float | None = None):
     return outcome.value, outcome.problem
 
 
+_last_printed = [""]          # what show_printed echoed last: the same text is not repeated
+
+
 def show_printed(outcome: Outcome) -> None:
-    """Echo what the learner's function printed (already cut to its first lines)."""
-    if outcome.printed:
-        print(outcome.printed)
+    """Echo what the learner's function printed (already cut to its first lines), once: a
+    checker calls it on several cases, and the same lines again are only noise."""
+    if outcome.printed and outcome.printed != _last_printed[0]:
+        print(f"(your function printed)\n{outcome.printed}")
+    _last_printed[0] = outcome.printed
 
 
 def whole_number(value) -> int:

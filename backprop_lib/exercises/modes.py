@@ -44,16 +44,20 @@ def trained_batchnorm_network(seed: int = 0):
     return model, X_val, y_val
 
 
-def one_class_accuracy(seed: int = 0, mode: str = "eval") -> float:
-    """Accuracy on a batch holding only the held-out examples of class 1, with the trained
-    network in ``mode`` ('eval' or 'train'); the model is left as it was."""
+def one_class_accuracy(seed: int = 0, mode: str = "eval", batch: str = "one class") -> float:
+    """Accuracy of the trained network in ``mode`` ('eval' or 'train') on one batch of held-out
+    examples: ``batch`` 'one class' holds only those of class 1, 'mixed' all 400 (both classes,
+    as the training batches were). The model is left as it was."""
     if mode not in ("eval", "train"):
         raise ValueError(f"mode must be 'eval' or 'train', got {mode!r}")
+    if batch not in ("one class", "mixed"):
+        raise ValueError(f"batch must be 'one class' or 'mixed', got {batch!r}")
     model, X_val, y_val = trained_batchnorm_network(seed)
-    one = X_val[y_val == 1]
+    if batch == "one class":
+        X_val, y_val = X_val[y_val == 1], y_val[y_val == 1]
     with model.restoring_state():
         getattr(model, mode)()
-        return float(np.mean(model.forward(one).argmax(axis=1) == 1))
+        return float(np.mean(model.forward(X_val).argmax(axis=1) == y_val))
 
 
 @lru_cache(maxsize=1)

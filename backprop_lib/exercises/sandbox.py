@@ -11,7 +11,11 @@ teaches). ``run`` therefore
   ``TimeLimit`` at the first line run after the deadline. ``TimeLimit`` derives from
   BaseException so that a learner's ``except Exception:`` cannot swallow it. (A bare ``except:``
   could: Python switches tracing off when a tracer raises. A loop inside one numpy call cannot be
-  stopped either; both are rare, and the notebook's stop button still works.)
+  stopped either; both are rare, and the notebook's stop button still works.) Lines are traced
+  only in the learner's own frames; library frames are checked when they call a function.
+  Measured cost (2 cores, Python 3.11): 13 checkers on their reference solutions 35 ms instead of
+  29 ms; a learner's 10^6-step Python loop 0.67 s instead of 0.07 s; 100 000 prints 0.7 s
+  instead of 0.2 s.
 - keeps the first ``PRINT_LINES`` lines of what the function printed (stdout and stderr) and counts
   the rest, so 100 000 printed lines neither flood the notebook nor fill the memory;
 - catches every Exception, and SystemExit too: ``exit()`` inside a function is a learner's way of
@@ -40,6 +44,7 @@ import numpy as np
 PRINT_LINES = 20          # lines of printed output kept
 LINE_CHARS = 300          # characters kept of one printed line
 LIMIT = 2.0               # seconds a learner's function may run
+TIMED_OUT = "loop that never ends"      # in the problem of a call stopped by the time limit
 
 
 class TimeLimit(BaseException):
@@ -126,6 +131,9 @@ _NOT_LEARNER = tuple(os.path.abspath(p) + os.sep for p in
                       sysconfig.get_paths()["platlib"]})
 
 
+_learner_files: dict = {}                  # filename -> _is_learners(filename), cached
+
+
 def _is_learners(filename: str) -> bool:
     """A notebook cell ("<ipython-input-..>", "/tmp/ipykernel_../...py", "<string>") or any file
     outside backprop_lib, numpy, the standard library and installed packages."""
@@ -199,10 +207,17 @@ def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
             raise TimeLimit
         return local
 
-    def tracer(frame, event, arg):
+    def tracer(frame, event, arg):          # called at each new frame ("call" events)
         if clock() > deadline:
             raise TimeLimit
-        return local
+        # Lines are traced only in the learner's frames, where a loop that never ends lives;
+        # the library's and numpy's frames are checked when they call a function. That keeps
+        # the tracer's cost to the learner's own lines (measured in the module docstring).
+        filename = frame.f_code.co_filename
+        mine = _learner_files.get(filename)
+        if mine is None:
+            mine = _learner_files[filename] = _is_learners(filename)
+        return local if mine else None
 
     previous_trace = sys.gettrace()
     old_out, old_err = sys.stdout, sys.stderr
@@ -215,8 +230,11 @@ def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
     except NotImplementedError:
         outcome.stub = True
     except TimeLimit:
-        outcome.problem = (f"your function ran for more than {limit:g} s: is there a loop that "
-                           "never ends?")
+        outcome.problem = (f"your function ran for more than {limit:g} s: is there a "
+                           f"{TIMED_OUT}?")
+        if out.extra:
+            outcome.problem += (f" (it had printed {len(out.lines) + out.extra} lines: printing "
+                                "is slow, print less)")
     except RecursionError as e:
         here = where(e.__traceback__)
         outcome.problem = ("RecursionError: your function calls itself without end"
@@ -288,4 +306,4 @@ def as_array(value, name: str = "your answer", shape: tuple | None = None):
 
 
 __all__ = ["run", "Outcome", "TimeLimit", "as_array", "copy_input", "describe", "where",
-           "PRINT_LINES", "LIMIT"]
+           "PRINT_LINES", "LIMIT", "TIMED_OUT"]

@@ -34,7 +34,9 @@ def _fit_1d(ax, surface: Surface, path: Path):
 
 
 REGIME_WORDS = {"crawl": "crawls (lr far too small)", "converge": "converges",
-                "oscillate": "oscillates (but converges)", "diverge": "DIVERGES"}
+                "oscillate": "oscillates (but converges)",
+                "bounce": "bounces across the minimum, getting no closer",
+                "diverge": "DIVERGES"}
 
 
 def _axes(ax, ncols=1, width=6.0, height=4.0):
@@ -159,7 +161,7 @@ def regime_title(path: Path) -> str:
 def lr_explorer(surface: Surface, lr: float = 0.3, start=None, steps: int = 25,
                 momentum: float = 0.0, caption: str | None = None):
     """Left: the descent path for ``lr`` on ``surface``; right: its loss per step (log axis).
-    The title names the regime: crawl, converge, oscillate or diverge. Returns the figure;
+    The title names the regime: crawl, converge, oscillate, bounce or diverge. Returns the figure;
     ``update_lr_explorer(fig, lr)`` redraws it in place for another lr."""
     if start is None:
         start = [0.85 * b[0] for b in surface.bounds]

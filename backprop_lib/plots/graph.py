@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..graph import Value, backward_order, forward_order, layout, topological_order
+from ..gradcheck import GRADES
+from ..graph import Value, backward_order, forward_order, topological_order
 from .style import PALETTE, new_figure
 from .style import caption as add_caption
 
@@ -15,6 +16,29 @@ VALUE_COLOR = PALETTE[0]        # blue: values, the forward pass
 GRAD_COLOR = PALETTE[3]         # vermillion: gradients, the backward pass
 ACTIVE_COLOR = PALETTE[1]       # orange: the node this step works on
 X_SCALE, Y_SCALE = 2.3, 1.25
+
+
+def layout(root: Value, spread: float = 1.0) -> dict:
+    """Positions for drawing small graphs: {value: (x, y)}. x is the longest distance from the
+    leaves (0, 1, 2, ...), except that a leaf sits one column before the first node that uses it;
+    y places each node's inputs around the node, as in a tree (a shared value keeps its first
+    place). Layout is a matter of drawing, so it lives here, not in the engine."""
+    order = topological_order(root)
+    depth = {}
+    for v in order:
+        depth[id(v)] = 1 + max((depth[id(i)] for i in v.inputs), default=-1)
+    for v in order:                                   # leaves next to their first consumer
+        for inp in v.inputs:
+            if not inp.inputs:
+                depth[id(inp)] = min(depth[id(inp)] if depth[id(inp)] > 0 else 10**9,
+                                     depth[id(v)] - 1)
+    pos = {root: (float(depth[id(root)]), 0.0)}
+    for v in reversed(order):                         # from the output back to the leaves
+        k = len(v.inputs)
+        for j, inp in enumerate(v.inputs):
+            if inp not in pos:
+                pos[inp] = (float(depth[id(inp)]), pos[v][1] + ((k - 1) / 2.0 - j) * spread)
+    return pos
 
 
 def total_steps(root: Value) -> int:
@@ -207,10 +231,23 @@ def finite_difference_errors(errors: dict, ax=None, caption: str | None = None):
     return fig
 
 
+def grade_bands(lo: float = 1e-16, hi: float = 10.0) -> list[tuple[float, float, str]]:
+    """``bp.gradcheck.GRADES``, the one table of grades, as bands [(from, to, grade), ...]
+    covering lo..hi (the last band, unbounded in the table, is drawn up to ``hi``)."""
+    bands, start = [], lo
+    for limit, name in GRADES:
+        end = min(limit, hi)
+        if end > start:
+            bands.append((start, end, name))
+        start = max(start, limit)
+    return bands
+
+
 def check_errors(checks: dict, ax=None, caption: str | None = None):
     """Relative error of each parameter (bars, log axis) for several gradient checks
     {label: {parameter: error}} (a ``GradientCheck`` or a report's ``errors``), over the grade
-    bands: good below 1e-7, WRONG above 1e-2. A wrong shape is drawn as a bar to the top."""
+    bands of ``bp.grade`` itself (``grade_bands``), so that figure, text and function can never
+    disagree. A wrong shape is drawn as a bar to the top."""
     if ax is None:
         fig, ax = new_figure(width=7.5, height=3.8)
     else:
@@ -223,9 +260,10 @@ def check_errors(checks: dict, ax=None, caption: str | None = None):
         vals = [min(max(errs.get(n, np.nan), 1e-16), top) if np.isfinite(errs.get(n, np.nan))
                 else top for n in names]
         ax.bar(xs, vals, width=width, color=PALETTE[i % len(PALETTE)], label=label)
-    for lo, hi, name, shade in ((1e-16, 1e-7, "good", PALETTE[2]), (1e-7, 1e-2, "look closer",
-                                                                     PALETTE[6]),
-                                (1e-2, top, "WRONG", PALETTE[3])):
+    shades = [PALETTE[2], PALETTE[6], PALETTE[1], PALETTE[3]]     # green, yellow, orange, red
+    bands = grade_bands(1e-16, top)
+    for k, (lo, hi, name) in enumerate(bands):
+        shade = shades[min(k, len(shades) - 2)] if k < len(bands) - 1 else shades[-1]
         ax.axhspan(lo, hi, color=shade, alpha=0.12, lw=0)
         ax.text(len(names) - 0.45, np.sqrt(lo * hi), name, fontsize=8, va="center")
     ax.set_yscale("log")
@@ -240,5 +278,5 @@ def check_errors(checks: dict, ax=None, caption: str | None = None):
     return fig
 
 
-__all__ = ["check_errors", "draw_graph", "draw_pass", "describe_step", "pass_state", "total_steps",
-           "sensitivity", "finite_difference_errors"]
+__all__ = ["check_errors", "grade_bands", "draw_graph", "draw_pass", "describe_step", "pass_state",
+           "total_steps", "sensitivity", "finite_difference_errors", "layout"]

@@ -180,7 +180,7 @@ def _status(history) -> str:
     if history.train_accuracy:
         text += f", training accuracy {history.train_accuracy[-1]:.0%}"
     if history.diverged:
-        text += f", DIVERGED at step {history.diverged_at}: try a smaller learning rate"
+        text += f", DIVERGED at step {history.diverged_at}"
     return text
 
 

@@ -4,6 +4,7 @@ Used by ``tests/test_html_edition.py`` (fixture course and the full ``build/html
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
@@ -16,21 +17,33 @@ PAGE_FACTS = r"""
     width: i.naturalWidth})),
   links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
   ids: Array.from(document.querySelectorAll('[id], a[name]')).map(e => e.id || e.name),
+  formulas: Array.from(document.querySelectorAll('math')).map(
+    m => m.getBoundingClientRect().width),
+  prose: Array.from(document.querySelectorAll('.jp-RenderedMarkdown, .jp-MarkdownOutput'))
+    .map(e => { const c = e.cloneNode(true);
+                c.querySelectorAll('pre, code').forEach(x => x.remove());
+                return c.textContent; }).join('\n'),
 })
 """
+
+
+# A formula that reached the page as TeX source: $$...$$ or $...$ in the prose (code excluded).
+RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$\n]*\$")
 
 
 @dataclass
 class SiteReport:
     pages: int = 0
     images: int = 0
+    formulas: int = 0
     links: int = 0
     external_links: set[str] = field(default_factory=set)
     blocked: list[str] = field(default_factory=list)   # network requests refused
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.pages} pages, {self.images} images, {self.links} local links checked, "
+        return (f"{self.pages} pages, {self.images} images, {self.formulas} formulas, "
+                f"{self.links} local links checked, "
                 f"{len(self.external_links)} external links not followed, "
                 f"{len(self.blocked)} network requests blocked")
 
@@ -78,6 +91,13 @@ def check_site_offline(browser, root: Path, index: str = "index.html") -> SiteRe
             ids[path] = set(facts["ids"])
             if not facts["title"].strip():
                 report.problems.append(f"{name}: no <title>")
+            for width in facts["formulas"]:
+                report.formulas += 1
+                if not width:
+                    report.problems.append(f"{name}: a formula (MathML) did not render")
+            raw = RAW_TEX.search(facts["prose"])
+            if raw:
+                report.problems.append(f"{name}: TeX left as text: {raw.group(0)[:60]!r}")
             for img in facts["images"]:
                 report.images += 1
                 if not img["width"]:

@@ -1,5 +1,7 @@
 """Notebook 09 (normalization): batchnorm_backward(dY, X_hat, inv_std, gamma), clip_norm(),
-fix(config) for two broken networks, and predict(model, X) in evaluation mode."""
+fix(config) for four of the five broken networks (deep_sigmoid trains for about 2 s a run, too
+slow for a corpus; its reference fix is checked in test_exercises_remedies and the solutions),
+and predict(model, X) in evaluation mode."""
 
 import numpy as np
 
@@ -148,6 +150,56 @@ def dead_leaky(config):
     return {**config, "hidden_bias": 0.0, "activation": "leaky_relu"}
 
 
+def check_fix_zero(fn):
+    return R.check_fix("zero_init", fn)
+
+
+def check_fix_labels(fn):
+    return R.check_fix("shuffled_labels", fn)
+
+
+def zero_tiny_init(config):
+    return {**config, "init": "small"}               # random but tiny: now it vanishes
+
+
+def zero_more_lr(config):
+    return {**config, "lr": 1.0}
+
+
+def zero_relu(config):
+    return {**config, "activation": "relu"}
+
+
+def zero_he(config):
+    return {**config, "init": "he"}
+
+
+def zero_standard(config):
+    config["init"] = "standard"
+    return config
+
+
+def labels_lower_lr(config):
+    return {**config, "lr": 0.01}
+
+
+def labels_longer(config):
+    return {**config, "epochs": 200}
+
+
+def labels_wider(config):
+    return {**config, "sizes": [2, 64, 64, 2]}
+
+
+def labels_dropped_key(config):
+    return {k: v for k, v in config.items() if k != "shuffle_labels"}   # the default: False
+
+
+def labels_in_place(config):
+    config["shuffle_labels"] = False
+    return config
+
+
 # ---------------------------------------------------------------- predict(model, X)
 def predict_train_mode(model, X):
     return model.forward(X).argmax(axis=1)
@@ -237,6 +289,22 @@ EXERCISES = {
                (fix_wrong_knob, "dead ReLUs"),
                (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn")],
         right=[dead_in_place, dead_small_positive, dead_leaky]),
+    "fix zero_init": Exercise(
+        check_fix_zero, R.reference_fix("zero_init"),
+        wrong=[(fix_unchanged, "your config is unchanged"),
+               (zero_tiny_init, "vanishing"),
+               (zero_more_lr, "all hidden units identical"),
+               (zero_relu, "all hidden units identical"),
+               (fix_unknown_key, "unknown config entries")],
+        right=[zero_he, zero_standard, lambda c: {**c, "init": "xavier", "lr": 0.1}]),
+    "fix shuffled_labels": Exercise(
+        check_fix_labels, R.reference_fix("shuffled_labels"),
+        wrong=[(fix_unchanged, "your config is unchanged"),
+               (labels_lower_lr, "labels look unrelated to the inputs"),
+               (labels_longer, "labels look unrelated to the inputs"),
+               (labels_wider, "labels look unrelated to the inputs"),
+               (fix_none, "returned None")],
+        right=[labels_dropped_key, labels_in_place, lambda c: dict(c, shuffle_labels=False)]),
     "predict (train vs eval mode)": Exercise(
         M.check_predict, M.reference_predict,
         wrong=[(predict_train_mode, "BatchNorm ran in TRAINING mode"),

@@ -1,0 +1,256 @@
+"""Exercises of notebook 03: write the backward pass of a scalar graph yourself (as micrograd).
+
+    topological_order(root) -> [every value root depends on, each after its inputs, root last]
+    backward(root)          -> fills v.grad = dL/dv for every v in root's graph (L = root)
+
+A ``graph.Value`` keeps its ``inputs`` and, for each input, the local derivative
+d(value)/d(input) in ``local_grads``. The backward pass zeroes every gradient, sets
+dL/dL = 1, and walks the nodes in reverse topological order; each node adds
+``local · node.grad`` to each input's gradient (``+=``: a value used twice receives one
+contribution per use).
+
+The checkers run the learner's function through ``sandbox.run`` on copies of several graphs
+(a chain, a value used three times, a diamond where the order matters, max and ReLU), compare with
+the course's ``Value.backward`` and with finite differences, and name the classic mistakes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+from ..graph import Value, neuron
+from ..graph import topological_order as course_order
+from .feedback import Answer, fall_back, not_attempted
+from .sandbox import LIMIT, run
+
+__all__ = ["check_topological_order", "check_graph_backward", "topological_order_reference",
+           "backward_reference", "CASES"]
+
+
+# ---------------------------------------------------------------- the reference solutions
+def topological_order_reference(root):
+    order, seen = [], set()
+
+    def visit(v):
+        if id(v) in seen:
+            return
+        seen.add(id(v))
+        for inp in v.inputs:
+            visit(inp)              # first everything v is computed from...
+        order.append(v)             # ...then v itself
+
+    visit(root)
+    return order
+
+
+def backward_reference(root):
+    order = topological_order_reference(root)
+    for v in order:
+        v.grad = 0.0                # the pass below only adds: start from zero
+    root.grad = 1.0                 # dL/dL = 1
+    for node in reversed(order):    # every node after all the nodes that use it
+        for inp, local in zip(node.inputs, node.local_grads):
+            inp.grad += local * node.grad      # chain rule, one contribution per use
+
+
+# ---------------------------------------------------------------- the graphs checked
+# Each builder takes its leaves' values as keywords, so that a finite difference can rebuild the
+# graph with one leaf nudged.
+def _chain(x=1.5, w=0.8, b=-0.5, t=1.0):
+    return neuron(x, w, b, t)["L"]
+
+
+def _shared(a=3.0, b=-1.0):
+    a, b = Value(a, "a"), Value(b, "b")
+    return ((a * a).named("a·a") + (a * b).named("a·b")).named("f")
+
+
+def _diamond(a=0.7, b=-1.3):
+    a, b = Value(a, "a"), Value(b, "b")
+    u = (a * b).named("u")
+    v = (u + a).named("v")
+    return (u * v).tanh().named("L")
+
+
+def _routing(a=1.2, b=-0.4, c=0.9):
+    a, b, c = Value(a, "a"), Value(b, "b"), Value(c, "c")
+    m = a.max(b).named("max")
+    r = (m * c - 0.3).relu().named("relu")
+    s = (c * -2.0).relu().named("blocked")
+    return (r + s + b * b).named("L")
+
+
+CASES = {"the neuron's chain": _chain, "a value used three times": _shared,
+         "a diamond (u feeds v and the output)": _diamond, "max and ReLU": _routing}
+
+
+def _leaves(root, build) -> dict:
+    """The graph's inputs that ``build`` takes as keywords (not its constants), by name."""
+    names = set(inspect.signature(build).parameters)
+    return {v.label: v for v in course_order(root) if not v.inputs and v.label in names}
+
+
+def _finite_difference(build, name: str, h: float = 1e-6) -> float:
+    """dL/d(leaf ``name``) by a centred difference, rebuilding the graph with the leaf nudged."""
+    x = inspect.signature(build).parameters[name].default
+    return (build(**{name: x + h}).data - build(**{name: x - h}).data) / (2 * h)
+
+
+# ---------------------------------------------------------------- the wrong versions
+def _variant(root, *, order="reverse", assign=False, seed_one=True, use_data=False,
+             zero=True):
+    order_list = topological_order_reference(root)
+    if zero:
+        for v in order_list:
+            v.grad = 0.0
+    if seed_one:
+        root.grad = 1.0
+    nodes = reversed(order_list) if order == "reverse" else iter(order_list)
+    for node in nodes:
+        for inp, local in zip(node.inputs, node.local_grads):
+            push = local * (node.data if use_data else node.grad)
+            if assign:
+                inp.grad = push
+            else:
+                inp.grad += push
+
+
+MISTAKES = {
+    "a value used twice got only one contribution: add with `+=` (inp.grad += local * "
+    "node.grad), do not overwrite with `=`": dict(assign=True),
+    "every gradient stays 0: set root.grad = 1 before the loop (dL/dL = 1)": dict(seed_one=False),
+    "the nodes were walked leaves first: walk the topological order reversed, so that a node "
+    "pushes only after every node that uses it has pushed": dict(order="forward"),
+    "each node pushed its value, not its gradient: the chain rule multiplies the local "
+    "derivative by node.grad (dL/dnode)": dict(use_data=True),
+}
+
+
+def _grads(root):
+    return {id(v): v.grad for v in course_order(root)}
+
+
+def _same(g1, g2, nodes):
+    return all(math.isclose(g1[id(v)], g2[id(v)], rel_tol=1e-9, abs_tol=1e-12) for v in nodes)
+
+
+def _show(x):
+    return f"{x:.6g}" if isinstance(x, float) else repr(x)
+
+
+# ---------------------------------------------------------------- checkers
+def check_topological_order(fn, limit: float = LIMIT) -> Answer:
+    """``fn(root)`` returns every value ``root`` depends on, each after its inputs."""
+    title = "topological_order"
+    for case, build in CASES.items():
+        outcome = run(fn, build(), limit=limit)
+        if outcome.printed:
+            print(outcome.printed)
+        if outcome.stub:
+            return not_attempted(title, topological_order_reference)
+        if outcome.problem:
+            return fall_back(topological_order_reference, outcome.problem, title)
+        root, got = outcome.args[0], outcome.value
+        if got is None:
+            return fall_back(topological_order_reference, "your function returned None; return "
+                             "the list of values", title)
+        if not isinstance(got, list | tuple) or not all(isinstance(v, Value) for v in got):
+            return fall_back(topological_order_reference, f"return a list of the graph's Values "
+                             f"(got {type(got).__name__})", title)
+        everything = course_order(root)
+        ids = [id(v) for v in got]
+        if len(set(ids)) < len(ids):
+            twice = next(v for v in got if ids.count(id(v)) > 1)
+            return fall_back(topological_order_reference, f"{case}: {twice.name} appears more "
+                             "than once: remember which values you have visited (a set) and "
+                             "skip them", title)
+        missing = [v.name for v in everything if id(v) not in set(ids)]
+        if missing:
+            return fall_back(topological_order_reference, f"{case}: missing {', '.join(missing)}:"
+                             " visit the inputs of every value, and their inputs, down to the "
+                             "leaves", title)
+        if len(got) != len(everything):
+            return fall_back(topological_order_reference, f"{case}: the list holds values that "
+                             "are not in this graph", title)
+        place = {id(v): i for i, v in enumerate(got)}
+        if got[0] is root and len(got) > 1:
+            return fall_back(topological_order_reference, f"{case}: the output comes first: this"
+                             " is the backward order; the forward order puts a value after its "
+                             "inputs (append a value after visiting them), root last", title)
+        for v in got:
+            for inp in v.inputs:
+                if place[id(inp)] > place[id(v)]:
+                    return fall_back(topological_order_reference, f"{case}: {v.name} comes "
+                                     f"before its input {inp.name}: append a value only after "
+                                     "all its inputs", title)
+    return Answer(True, f"{title}: correct ✓ on {len(CASES)} graphs", use=fn)
+
+
+def check_graph_backward(fn, limit: float = LIMIT) -> Answer:
+    """``fn(root)`` fills ``v.grad`` = d(root)/dv for every value of the graph. Compared with the
+    course's ``Value.backward`` and finite differences on four graphs, then run twice on one graph
+    (the second pass must give the same gradients: zero them first)."""
+    title = "backward"
+    for case, build in CASES.items():
+        outcome = run(fn, build(), limit=limit)
+        if outcome.printed:
+            print(outcome.printed)
+        if outcome.stub:
+            return not_attempted(title, backward_reference)
+        if outcome.problem:
+            return fall_back(backward_reference, outcome.problem, title)
+        root = outcome.args[0]
+        nodes = course_order(root)
+        bad = [v for v in nodes if not (isinstance(v.grad, int | float) and math.isfinite(v.grad))]
+        if bad:
+            return fall_back(backward_reference, f"{case}: {bad[0].name}.grad is "
+                             f"{_show(bad[0].grad)}; every gradient must be a finite number",
+                             title)
+        got = _grads(root)
+        expected_root = build().backward()
+        expected = _grads_by_position(expected_root, root)
+        if _same(got, expected, nodes):
+            continue
+        for message, kw in MISTAKES.items():
+            wrong_root = build()
+            _variant(wrong_root, **kw)
+            if _same(got, _grads_by_position(wrong_root, root), nodes):
+                return fall_back(backward_reference, f"{case}: {message}", title)
+        return fall_back(backward_reference, _first_difference(case, build, root, got, expected),
+                         title)
+
+    def twice(root):
+        fn(root)
+        fn(root)
+
+    build = CASES["a value used three times"]
+    outcome = run(twice, build(), limit=2 * limit)
+    if outcome.ok:
+        root = outcome.args[0]
+        expected = _grads_by_position(build().backward(), root)
+        if not _same(_grads(root), expected, course_order(root)):
+            return fall_back(backward_reference, "run twice on the same graph, the second pass "
+                             "added onto the first's gradients: set every v.grad = 0 before the "
+                             "pass (it only adds, with +=)", title)
+    return Answer(True, f"{title}: correct ✓ on {len(CASES)} graphs, matching the course's "
+                        "backward and finite differences, and the same when run twice", use=fn)
+
+
+def _grads_by_position(reference_root, root):
+    """The reference graph's gradients keyed by the id of the matching node of ``root`` (the
+    two graphs are built alike, so their topological orders match one to one)."""
+    return {id(v): r.grad for v, r in zip(course_order(root), course_order(reference_root))}
+
+
+def _first_difference(case, build, root, got, expected):
+    for name, leaf in _leaves(root, build).items():
+        if not math.isclose(got[id(leaf)], expected[id(leaf)], rel_tol=1e-9, abs_tol=1e-12):
+            fd = _finite_difference(build, name)
+            return (f"{case}: dL/d{name} is {got[id(leaf)]:.6g}; the course's backward gives "
+                    f"{expected[id(leaf)]:.6g} and a finite difference {fd:.6g}")
+    for v in course_order(root):
+        if not math.isclose(got[id(v)], expected[id(v)], rel_tol=1e-9, abs_tol=1e-12):
+            return (f"{case}: the inputs' gradients are right but {v.name}.grad is "
+                    f"{got[id(v)]:.6g}, expected {expected[id(v)]:.6g}")
+    return f"{case}: the gradients differ from the course's backward"
