@@ -11,6 +11,12 @@ widths n:
 - uniform ±1/sqrt(n) ("standard"): Var(W) = 1/(3n), so variance x1/3 per layer (tanh near 0);
 - a sigmoid adds f' <= 1/4, so at least x1/16 more: the error shrinks more than 7x per layer;
 - ReLU passes half the units (E[f'²] = 1/2): with Xavier (Var = 1/n) x1/2, with He (2/n) x1.
+
+The assumption to remember: for sigmoid and tanh, E[f'²] is taken at Z = 0 (the linear regime,
+where tanh's slope is 1). Weights large enough to spread Z over the bend (tanh with He, n·Var(W) =
+2) make the measured E[f'²] about half of that, and the prediction fails by orders of magnitude
+over many layers; ``predicted_delta_rms(..., gains=measured)`` puts the measured values back in
+(``signals.slope_gain`` measures them).
 """
 
 from __future__ import annotations
@@ -55,17 +61,34 @@ def layer_factor(activation: str, init: str, fan_in: int, fan_out: int) -> float
                          * derivative_gain(activation)))
 
 
-def predicted_delta_rms(sizes, activation: str, init: str, last_hidden_rms: float = 1.0):
+def predicted_delta_rms(sizes, activation: str, init: str, last_hidden_rms: float = 1.0,
+                        gains=None):
     """Predicted RMS of dL/dZ at every hidden Dense layer of ``mlp(sizes, ...)``, first to last,
     anchored at ``last_hidden_rms`` for the last hidden layer (pass the measured value to
-    overlay the prediction on a measurement)."""
+    overlay the prediction on a measurement).
+
+    ``gains``: optional E[f'(Z)²] per hidden layer (one number each, first to last), e.g. the
+    measured ``signals.slope_gain(model)``, used instead of the value at Z = 0."""
     sizes = list(sizes)
     hidden = len(sizes) - 2
     if hidden < 1:
         raise ValueError("the prediction needs at least one hidden layer (sizes of length >= 3)")
+    if gains is not None:
+        try:
+            gains = np.asarray(gains, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"gains must be numbers, one E[f'²] per hidden layer ({hidden}); "
+                             f"got {gains!r}") from None
+        if gains.shape != (hidden,) or not np.all(np.isfinite(gains)) or np.any(gains < 0):
+            raise ValueError(f"gains must hold one E[f'²] >= 0 per hidden layer ({hidden}), got "
+                             f"shape {gains.shape}")
     predicted = np.empty(hidden)
     predicted[-1] = last_hidden_rms
     for k in range(hidden - 2, -1, -1):              # hidden layer k receives from layer k + 1
-        W_shape = (sizes[k + 1], sizes[k + 2])       # the weights of the layer above
-        predicted[k] = predicted[k + 1] * layer_factor(activation, init, *W_shape)
+        fan_in, fan_out = sizes[k + 1], sizes[k + 2]  # the weights of the layer above
+        if gains is None:
+            factor = layer_factor(activation, init, fan_in, fan_out)
+        else:                                        # f'(Z_k) multiplies the error at layer k
+            factor = np.sqrt(fan_out * weight_variance(init, fan_in, fan_out) * gains[k])
+        predicted[k] = predicted[k + 1] * factor
     return predicted
