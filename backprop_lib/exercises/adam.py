@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Answer, close, diagnose, fall_back, not_attempted
-from .sandbox import LIMIT, as_array, run
+from .feedback import Answer, call, close, diagnose, fall_back
+from .sandbox import LIMIT, as_array
 
 TITLE = "adam_step"
 HYPER = dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
@@ -141,14 +141,10 @@ def check_adam_step(fn, limit: float = LIMIT) -> Answer:
     of Adam. Right: ``use`` is ``fn``; otherwise the reference, with the mistake named."""
     for w, grad, m, v, t in _cases():
         args = (w, grad, m, v, t, HYPER["lr"], HYPER["beta1"], HYPER["beta2"], HYPER["eps"])
-        outcome = run(fn, *args, limit=limit)
-        if outcome.printed:
-            print(outcome.printed)
-        if outcome.stub:
-            return not_attempted(TITLE, adam_step_reference)
-        if outcome.problem:
-            return fall_back(adam_step_reference, outcome.problem, TITLE)
-        got, why = _as_triple(outcome.value)
+        value, answer = call(fn, *args, reference=adam_step_reference, title=TITLE, limit=limit)
+        if answer is not None:
+            return answer
+        got, why = _as_triple(value)
         if why:
             return fall_back(adam_step_reference, why, TITLE)
         w_ref, m_ref, v_ref = adam_step_reference(*args)
@@ -162,8 +158,8 @@ def check_adam_step(fn, limit: float = LIMIT) -> Answer:
         for name, g, e in (("m", got[1], m_ref), ("v", got[2], v_ref), ("w", got[0], w_ref)):
             if close(g, e) or (name == "w" and close(g, w_eff)):
                 continue
-            for message, value in wrong[name].items():
-                if close(g, value):
+            for message, wrong_value in wrong[name].items():
+                if close(g, wrong_value):
                     return fall_back(adam_step_reference, f"{at}new {name}: {message}", TITLE)
             if name == "w" and t == 1 and not np.all(np.isfinite(g)):
                 return fall_back(adam_step_reference, at + "the new w is NaN or inf: does the "
