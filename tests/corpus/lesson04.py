@@ -250,7 +250,9 @@ EXERCISES = {
                (db_no_sum, "forgot to sum the bias gradient"),
                (db_divided_by_n, "divided by the batch size"),
                (db_sign, "wrong sign on dL/dX"),
-               (db_two_values, "return the 3 arrays (dX, dW, db)")],
+               (db_two_values, "return the 3 arrays (dX, dW, db)"),
+               (db_order, "returned in the order (dW, dX, db)"),
+               (db_keepdims, "sum without keepdims=True")],
         right=[db_in_place, db_einsum, db_loops]),
     "check_backward (sigmoid_backward in a network)": Exercise(
         in_network_sigmoid, B.sigmoid_backward_reference,
@@ -259,6 +261,8 @@ EXERCISES = {
                (sb_unchanged, "returned dL/dY unchanged"),
                (sb_sign, "wrong sign"),
                (sb_no_one_minus, "the factor (1 - Y) is missing"),
-               (lambda dY, Z, Y: None, "did you forget `return`")],
+               (lambda dY, Z, Y: None, "did you forget `return`"),
+               (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs"),
+               (sb_squared, "(1 - Y) is squared")],
         right=[sb_in_place, sb_from_Z, sb_exp_formula]),   # (float32 reads "look closer"
 }                                                           # in a float64 gradient check)
