@@ -43,7 +43,8 @@ from .sandbox import TIMED_OUT, describe
 
 # ---------------------------------------------------------------- the reference answers
 def dense_backward_reference(dZ, X, W):
-    """Backward of Z = X @ W + b: dL/dX = dL/dZ · W^T, dL/dW = X^T · dL/dZ, dL/db = Σ_n dL/dZ."""
+    """Backward of Z = X @ W + b: dL/dX = dL/dZ · W^T, dL/dW = X^T · dL/dZ, dL/db = Σ_n dL/dZ
+    (· the matrix product, ⊙ the elementwise one, as in notebook 04)."""
     dX = dZ @ W.T                 # (n, fan_out) @ (fan_out, fan_in) -> (n, fan_in)
     dW = X.T @ dZ                 # (fan_in, n) @ (n, fan_out)      -> (fan_in, fan_out)
     db = dZ.sum(axis=0)           # b is added to every row: sum over the batch -> (fan_out,)
@@ -51,12 +52,12 @@ def dense_backward_reference(dZ, X, W):
 
 
 def sigmoid_backward_reference(dY, Z, Y):
-    """Backward of Y = σ(Z): dL/dZ = dL/dY · σ'(Z) = dL/dY · Y·(1 - Y)."""
+    """Backward of Y = σ(Z): dL/dZ = dL/dY ⊙ σ'(Z) = dL/dY ⊙ Y ⊙ (1 - Y)."""
     return dY * Y * (1.0 - Y)
 
 
 def tanh_backward_reference(dY, Z, Y):
-    """Backward of Y = tanh(Z): dL/dZ = dL/dY · (1 - Y²)."""
+    """Backward of Y = tanh(Z): dL/dZ = dL/dY ⊙ (1 - Y²)."""
     return dY * (1.0 - Y * Y)
 
 
@@ -104,15 +105,15 @@ def dense_mistakes(dZ, X, W) -> dict:
 def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
     if kind == "sigmoid":
         return {
-            "used Z instead of Y in the sigmoid's derivative: σ'(Z) = Y·(1 - Y) with "
-            "Y = σ(Z), not Z·(1 - Z)": dY * Z * (1 - Z),
-            "forgot to multiply by the upstream gradient dL/dY (chain rule: dL/dZ = dL/dY · "
+            "used Z instead of Y in the sigmoid's derivative: σ'(Z) = Y ⊙ (1 - Y) with "
+            "Y = σ(Z), not Z ⊙ (1 - Z)": dY * Z * (1 - Z),
+            "forgot to multiply by the upstream gradient dL/dY (chain rule: dL/dZ = dL/dY ⊙ "
             "σ'(Z))": Y * (1 - Y),
-            "returned dL/dY unchanged: the sigmoid's local derivative Y·(1 - Y) is missing": dY,
-            "wrong sign: σ'(Z) = Y·(1 - Y) is positive": -dY * Y * (1 - Y),
-            "the factor (1 - Y) is missing: σ'(Z) = Y·(1 - Y)": dY * Y,
-            "(1 - Y) is squared: σ'(Z) = Y·(1 - Y)": dY * Y * (1 - Y) ** 2,
-            "1 + Y where 1 - Y belongs: σ'(Z) = Y·(1 - Y)": dY * Y * (1 + Y),
+            "returned dL/dY unchanged: the sigmoid's local derivative Y ⊙ (1 - Y) is missing": dY,
+            "wrong sign: σ'(Z) = Y ⊙ (1 - Y) is positive": -dY * Y * (1 - Y),
+            "the factor (1 - Y) is missing: σ'(Z) = Y ⊙ (1 - Y)": dY * Y,
+            "(1 - Y) is squared: σ'(Z) = Y ⊙ (1 - Y)": dY * Y * (1 - Y) ** 2,
+            "1 + Y where 1 - Y belongs: σ'(Z) = Y ⊙ (1 - Y)": dY * Y * (1 + Y),
             "divided by the number of rows: an activation's backward is elementwise, the "
             "loss's gradient already carries the 1/N": dY * Y * (1 - Y) / Z.shape[0],
         }
