@@ -273,11 +273,11 @@ def check_graph_backward(fn, limit: float | None = None) -> Answer:
 def _stub_inside(fn, root, limit):
     """The name of the function, other than ``fn`` itself, whose NotImplementedError stopped
     ``fn(root)`` (a backward that calls a topological_order still to be written), or None."""
-    own = getattr(fn, "__code__", None)
+    own, learners = getattr(fn, "__code__", None), fn
 
-    def probe(r):
+    def probe(r):               # run below runs this, and so the learner's code, sandboxed
         try:
-            fn(r)
+            learners(r)
         except NotImplementedError as e:
             tb = e.__traceback__
             while tb.tb_next is not None:
