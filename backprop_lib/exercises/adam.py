@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Answer, close, diagnose, fall_back, not_attempted
-from .sandbox import LIMIT, as_array, run
+from .feedback import Answer, call, close, diagnose, fall_back
+from .sandbox import LIMIT, as_array
 
 TITLE = "adam_step"
 HYPER = dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
@@ -111,14 +111,10 @@ def check_adam_step(fn, limit: float = LIMIT) -> Answer:
     of Adam. Right: ``use`` is ``fn``; otherwise the reference, with the mistake named."""
     for w, grad, m, v, t in _cases():
         args = (w, grad, m, v, t, HYPER["lr"], HYPER["beta1"], HYPER["beta2"], HYPER["eps"])
-        outcome = run(fn, *args, limit=limit)
-        if outcome.printed:
-            print(outcome.printed)
-        if outcome.stub:
-            return not_attempted(TITLE, adam_step_reference)
-        if outcome.problem:
-            return fall_back(adam_step_reference, outcome.problem, TITLE)
-        got, why = _as_triple(outcome.value)
+        value, answer = call(fn, *args, reference=adam_step_reference, title=TITLE, limit=limit)
+        if answer is not None:
+            return answer
+        got, why = _as_triple(value)
         if why:
             return fall_back(adam_step_reference, why, TITLE)
         w_ref, m_ref, v_ref = adam_step_reference(*args)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .chain_rule import run_cases
-from .feedback import STUB, Answer, as_array, attempt, explain, fall_back, not_attempted
+from .feedback import Answer, as_array, call, explain, fall_back
 from .sandbox import describe
 
 
@@ -89,11 +89,9 @@ MOMENTUM_CASES = [(np.array([1.0, -1.0]), np.array([0.2, 0.1]), np.array([0.5, -
 def check_momentum_step(fn) -> Answer:
     """Exercise: ``fn(w, v, grad, lr, mu)`` returns (new w, new v)."""
     case = MOMENTUM_CASES[0]
-    got, why = attempt(fn, *case)
-    if why == STUB:
-        return not_attempted("momentum_step", momentum_step_reference)
-    if why:
-        return fall_back(momentum_step_reference, why, "momentum_step")
+    got, answer = call(fn, *case, reference=momentum_step_reference, title="momentum_step")
+    if answer is not None:
+        return answer
     if got is None:
         return fall_back(momentum_step_reference, "your function returned None; did you forget "
                                                   "`return w, v`?", "momentum_step")
