@@ -84,6 +84,15 @@ class History:
     def epochs(self) -> int:
         return len(self.train_loss)
 
+    @property
+    def best_epoch(self) -> int:
+        """The epoch with the lowest validation loss, counted from 1 as on the plots' x axis (the
+        first one if several tie): where early stopping would have kept the weights."""
+        if len(self.val_loss) == 0:
+            raise ValueError("this history has no validation loss, so no best epoch: train with "
+                             "validation=(X_val, y_val)")
+        return int(np.argmin(self.val_loss)) + 1
+
     def summary(self) -> str:
         parts = [f"{self.epochs} epochs, {self.steps} steps"]
         if self.train_loss:
