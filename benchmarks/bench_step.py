@@ -51,8 +51,10 @@ def engine_step(sizes, activation, X, y):
     params = model.parameters()
 
     def step():                                      # the four steps of bp.train's loop
-        out = model._forward(X)
-        _, dout = bp.softmax_cross_entropy(out, y)
+        out = model._forward(X)                      # (train checked X once, before step 1)
+        if not np.isfinite(out).all():               # train's blow-up check, at every step
+            raise FloatingPointError("the benchmark's network blew up")
+        _, dout = bp.softmax_cross_entropy(out, y, checked=True)   # as train calls it
         model.backward(dout, input_grad=False)
         opt.step(params)
     return step
