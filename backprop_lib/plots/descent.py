@@ -150,6 +150,16 @@ def compare_paths(surface: Surface, paths: dict, caption: str | None = None):
     return fig
 
 
+def _number(x: float, edges=()) -> str:
+    """x with 3 significant digits, or more when 3 would round it onto one of the regime
+    ``edges`` (1.995 must not read "2": at lr·a = 2 descent bounces, at 1.995 it converges)."""
+    for digits in range(3, 8):
+        short = f"{x:.{digits}g}"
+        if float(short) == x or float(short) not in edges:
+            return short
+    return short
+
+
 def regime_title(path: Path) -> str:
     """'lr = 0.3: converges' and, on a quadratic, lr·a beside it."""
     words = REGIME_WORDS[path_regime(path)]
@@ -157,8 +167,12 @@ def regime_title(path: Path) -> str:
         return (f"lr = {path.lr:.3g}, momentum = {path.momentum:.2g}: {words}, loss after "
                 f"{path.steps} steps {path.final_loss:.2g}")
     a = getattr(path.surface, "max_curvature", None)
-    extra = f"  (lr·a = {path.lr * a:.3g})" if a is not None else ""
-    return f"lr = {path.lr:.3g}: {words}{extra}"
+    if a is None:
+        return f"lr = {path.lr:.3g}: {words}"
+    edges = (CRAWL_BELOW, 1.0, 2.0)                        # of lr·a
+    lr_edges = tuple(float(f"{e / a:.3g}") for e in edges)
+    return (f"lr = {_number(path.lr, lr_edges)}: {words}  "
+            f"(lr·a = {_number(path.lr * a, edges)})")
 
 
 def lr_explorer(surface: Surface, lr: float = 0.3, start=None, steps: int = 25,
