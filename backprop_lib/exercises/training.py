@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import datasets
-from ..losses import softmax_cross_entropy
+from ..losses import mse, softmax_cross_entropy
 from ..network import mlp
 from ..train import History
 from .feedback import (
@@ -39,6 +39,15 @@ def reference_training_step(model, X, y, lr):
     for p in model.parameters():                    # 4. update, in place
         p.value -= lr * p.grad
     return loss
+
+
+def _mse_step_change(X, y, lr, before):
+    """How the parameters move when the step uses MSE on one-hot targets (a typical slip)."""
+    model = mlp([2, 5, 3], seed=1)
+    out = model.forward(X)
+    _, dout = mse(out, np.eye(out.shape[1])[y])
+    model.backward(dout)
+    return np.concatenate([(-lr * p.grad).ravel() for p in model.parameters()])
 
 
 def check_training_step(fn) -> Answer:
@@ -79,6 +88,10 @@ def check_training_step(fn) -> Answer:
         elif np.allclose(got, -expected):
             msg = ("the parameters moved uphill: the gradient points to where the loss grows, "
                    "so subtract it (p.value -= lr * p.grad)")
+        elif np.allclose(got, _mse_step_change(X, y, lr, before)):
+            msg = ("this step trains on the mean squared error against one-hot targets; the "
+                   "classifier's loss is softmax cross-entropy: loss, dout = "
+                   "bp.softmax_cross_entropy(out, y)")
         return fall_back(reference_training_step, msg, title)
     if loss is None:
         return fall_back(reference_training_step, "the update is right but the function "

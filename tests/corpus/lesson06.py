@@ -88,6 +88,14 @@ def ts_rebinds(model, X, y, lr):
     return loss
 
 
+def ts_mse(model, X, y, lr):
+    loss, dout = bp.mse(model.forward(X), np.eye(3)[y])
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return loss
+
+
 def ts_in_place(model, X, y, lr):
     out = model.forward(X)
     loss, dout = bp.softmax_cross_entropy(out, y)
@@ -242,7 +250,8 @@ EXERCISES = {
                (ts_loss_after, "(before the update)"),
                (ts_typo, "model.forwrd(X)"),
                (ts_divided_by_n, "divided by the batch size again"),
-               (ts_returns_pair, "return the loss alone")],
+               (ts_returns_pair, "return the loss alone"),
+               (ts_mse, "the classifier's loss is softmax cross-entropy")],
         right=[ts_in_place, ts_slice_assign, ts_float32_loss_list, ts_rebinds]),
     "confusion_matrix": Exercise(
         T.check_confusion_matrix, T.reference_confusion_matrix,
