@@ -119,42 +119,63 @@ def reference_confusion_matrix(y_true, y_pred, num_classes):
     return cm
 
 
-def check_confusion_matrix(fn) -> Answer:
-    """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric."""
-    title = "confusion_matrix"
-    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
-    y_pred = np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3])
-    cm, answer = call(fn, y_true, y_pred, 4, reference=reference_confusion_matrix, title=title)
-    if answer is not None:
-        return answer
-    expected = reference_confusion_matrix(y_true, y_pred, 4)
+CONFUSION_CASES = [   # not symmetric; in the second, class 4 occurs neither as truth nor guess
+    (np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3]), np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3]), 4),
+    (np.array([0, 1, 1, 2, 3, 3]), np.array([0, 1, 2, 2, 3, 0]), 5),
+]
+
+
+def _confusion_mistake(cm, y_true, y_pred, k) -> str | None:
+    """What is wrong with ``cm`` for these labels, in the learner's terms (None: right)."""
+    expected = reference_confusion_matrix(y_true, y_pred, k)
     verdict = diagnose("confusion matrix", cm, expected)
     if verdict:
-        return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
-                            "predicted class)", use=fn)
+        return None
     got, _ = as_array(cm)
+    if got is not None and got.ndim == 2 and got.shape != expected.shape:
+        if got.shape[0] < k:
+            return (f"shape {got.shape}, expected {expected.shape}: use num_classes = {k} for "
+                    "the size; a class that never occurs in these labels still gets its row "
+                    "and column")
+        if got.shape[0] == k + 1:
+            return (f"shape {got.shape}, expected {expected.shape}: one row and column too "
+                    "many; the classes are 0 .. num_classes - 1")
     if got is not None and got.shape == expected.shape:
+        rows = np.maximum(expected.sum(axis=1, keepdims=True), 1)
         if np.allclose(got, expected.T):
-            return fall_back(reference_confusion_matrix,
-                             "rows and columns are swapped: row i should be the TRUE class i, "
-                             "column j the PREDICTED class j (cm[y_true, y_pred] += 1)", title)
+            return ("rows and columns are swapped: row i should be the TRUE class i, "
+                    "column j the PREDICTED class j (cm[y_true, y_pred] += 1)")
         if np.allclose(got * len(y_true), expected):
-            return fall_back(reference_confusion_matrix, "these are fractions of all examples: "
-                                                         "count the examples instead", title)
+            return "these are fractions of all examples: count the examples instead"
+        if np.allclose(got, expected / rows):
+            return ("each row is divided by its total (fractions of each true class): count "
+                    "the examples instead")
         if np.allclose(got, expected > 0):
-            return fall_back(reference_confusion_matrix,
-                             "each (true, predicted) pair counts at most once: with fancy "
-                             "indexing, cm[y_true, y_pred] += 1 adds 1 once for repeated "
-                             "pairs; use a loop or np.add.at(cm, (y_true, y_pred), 1)", title)
+            return ("each (true, predicted) pair counts at most once: with fancy indexing, "
+                    "cm[y_true, y_pred] += 1 adds 1 once for repeated pairs; use a loop or "
+                    "np.add.at(cm, (y_true, y_pred), 1)")
         if np.allclose(got, np.diag(np.diag(expected))) and not np.allclose(expected, got):
-            return fall_back(reference_confusion_matrix,
-                             "only the correct predictions (the diagonal) are counted: the "
-                             "mistakes go off the diagonal, at cm[true, predicted]", title)
+            return ("only the correct predictions (the diagonal) are counted: the mistakes go "
+                    "off the diagonal, at cm[true, predicted]")
         if np.allclose(got.sum(), 0):
-            return fall_back(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
-                                                         "cm[true, predicted] for every example",
-                             title)
-    return fall_back(reference_confusion_matrix, verdict.message, title)
+            return "the matrix is all zeros: add 1 to cm[true, predicted] for every example"
+    return verdict.message
+
+
+def check_confusion_matrix(fn) -> Answer:
+    """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric, and on
+    labels where the last class never occurs (so num_classes must be used)."""
+    title = "confusion_matrix"
+    for y_true, y_pred, k in CONFUSION_CASES:
+        cm, answer = call(fn, y_true, y_pred, k, reference=reference_confusion_matrix,
+                          title=title)
+        if answer is not None:
+            return answer
+        mistake = _confusion_mistake(cm, y_true, y_pred, k)
+        if mistake:
+            return fall_back(reference_confusion_matrix, mistake, title)
+    return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: predicted "
+                        "class)", use=fn)
 
 
 # ------------------------------------------------------------------ 3. best epoch

@@ -174,6 +174,29 @@ def cm_float(y_true, y_pred, k):
     return cm
 
 
+def cm_rows_normalised(y_true, y_pred, k):
+    cm = np.zeros((k, k))
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+
+
+def cm_size_from_data(y_true, y_pred, k):
+    m = int(max(np.max(y_true), np.max(y_pred))) + 1
+    cm = np.zeros((m, m), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def cm_one_too_many(y_true, y_pred, k):
+    cm = np.zeros((k + 1, k + 1), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def cm_one_hot(y_true, y_pred, k):
+    return np.eye(k)[y_true].T @ np.eye(k)[y_pred]
+
+
 # ---------------------------------------------------------------- best_epoch
 def be_from_zero(h):
     return int(np.argmin(h.val_loss))
@@ -259,8 +282,11 @@ EXERCISES = {
                (cm_fractions, "these are fractions"),
                (cm_zeros, "the matrix is all zeros"),
                (cm_fancy_index, "repeated"),
-               (cm_diagonal_only, "only the correct predictions")],
-        right=[cm_loops, cm_bincount, cm_float]),
+               (cm_diagonal_only, "only the correct predictions"),
+               (cm_rows_normalised, "each row is divided by its total"),
+               (cm_size_from_data, "use num_classes = 5"),
+               (cm_one_too_many, "one row and column too many")],
+        right=[cm_loops, cm_bincount, cm_float, cm_one_hot]),
     "best_epoch": Exercise(
         T.check_best_epoch, T.reference_best_epoch,
         wrong=[(be_from_zero, "off by one"),
