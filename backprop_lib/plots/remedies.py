@@ -199,9 +199,14 @@ def plot_norm_comparison(profiles: dict, histories: dict | None = None):
     ax_g.grid(alpha=0.3)
     if histories:
         ax_l = axes[1]
+        # runs stuck at the same loss (log 2) draw on top of each other: staggered markers keep
+        # every one of them visible
+        spacing = max(max(h.steps for h in histories.values()) // 6, len(histories))
         for k, (label, h) in enumerate(histories.items()):
             ax_l.plot(np.arange(1, h.steps + 1), h.loss, color=color(k), linestyle=linestyle(k),
-                      lw=1.5, gid=f"loss:{label}", label=label)
+                      lw=1.2, marker="osD^v<>"[k % 7], ms=6,
+                      markevery=(k * spacing // len(histories), spacing),
+                      gid=f"loss:{label}", label=label)
         ax_l.set(xlabel="step", ylabel="training loss (per batch)")
         ax_l.legend(loc="upper right", fontsize="small")
         ax_l.grid(alpha=0.3)

@@ -366,7 +366,9 @@ EXERCISES = {
                (fix_none, "returned None"),
                (fix_unknown_key, "unknown config entries"),
                (fix_wrong_knob, "dead ReLUs"),
-               (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn")],
+               (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn"),
+               (lambda c: {**c, "activation": "leaky_relu"}, "passes back only its slope"),
+               (lambda c: {**c, "lr": 0.01}, "no learning rate can move")],
         right=[dead_in_place, dead_small_positive, dead_leaky]),
     "fix zero_init": Exercise(
         check_fix_zero, R.reference_fix("zero_init"),
