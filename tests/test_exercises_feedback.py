@@ -128,6 +128,88 @@ def test_run_marks_a_stub():
     assert outcome.stub and not outcome.ok and outcome.problem is None
 
 
+def test_run_tells_a_stub_from_code_that_reaches_a_leftover_raise():
+    """Only the template's body (raise NotImplementedError, with a docstring or a message, or
+    reached through a lambda) is "not attempted"; code that the learner wrote and that still
+    reaches a raise is named, with the line."""
+    def documented(X):
+        """The template, with a docstring and a message."""
+        raise NotImplementedError("your code here")
+
+    def ends_with_it(X):
+        Z = X * 2  # noqa: F841
+        raise NotImplementedError
+
+    def code_below_it(X):
+        raise NotImplementedError
+        return X * 2
+
+    def one_case_left(X):
+        if X.ndim == 2:
+            return X * 2
+        else:
+            raise NotImplementedError
+
+    def helper(X):
+        raise NotImplementedError
+
+    def calls_a_stub(X):
+        Z = X * 2
+        return helper(Z)
+
+    def unfinished_helper(X):
+        Y = X + 1  # noqa: F841
+        raise NotImplementedError
+
+    def calls_unfinished(X):
+        return unfinished_helper(X) * 2
+
+    for fn in (stub, documented, lambda X: documented(X)):
+        outcome = run(fn, np.ones(3))
+        assert outcome.stub and outcome.problem is None
+    for fn, words in (
+            (ends_with_it, "your function still ends with raise NotImplementedError (line 3 of "
+                           "`ends_with_it`: raise NotImplementedError)"),
+            (code_below_it, "still starts with raise NotImplementedError (line 2 of "
+                            "`code_below_it`: raise NotImplementedError), so the code you wrote "
+                            "below it never runs: delete that line"),
+            (one_case_left, "still raises NotImplementedError for these inputs (line 5 of "
+                            "`one_case_left`"),
+            (calls_a_stub, "your function calls `helper`, which still raises "
+                           "NotImplementedError (it is still the template): write it first"),
+            (calls_unfinished, "your function calls `unfinished_helper`, which still raises "
+                               "NotImplementedError (line 3 of `unfinished_helper`"),
+            (lambda X: ends_with_it(X), "still ends with raise NotImplementedError")):
+        outcome = run(fn, np.ones(3))
+        assert not outcome.stub and not outcome.ok and words in outcome.problem, outcome.problem
+        assert "X: array of shape (3,)" in outcome.problem
+    # and a checker says so, as an attempt (not "not attempted yet")
+    answer = forward.check_dense_forward(lambda X, W, b: ends_with_it(X))
+    assert answer.attempted and NOT_ATTEMPTED not in answer.message
+    assert "still ends with raise NotImplementedError" in answer.message
+
+
+def test_run_without_the_source_falls_back_to_the_first_line():
+    """A function made by exec has no source to read: a raise at its first statement is a stub,
+    one further down is named."""
+    space = {}
+    exec("def made(x):\n    raise NotImplementedError\n"
+         "def later(x):\n    y = x + 1\n    raise NotImplementedError\n", space)
+    assert run(space["made"], 1).stub
+    outcome = run(space["later"], 1)
+    assert not outcome.stub and "still raises NotImplementedError" in outcome.problem
+
+
+def test_a_not_implemented_error_from_the_library_is_the_learners_call():
+    def uses_the_library(x):
+        from backprop_lib.activations import Activation
+        return Activation().local_grad()          # the base class has no f' of its own
+
+    outcome = run(uses_the_library, np.ones(2))
+    assert not outcome.stub and "NotImplementedError" in outcome.problem
+    assert "line 3 of `uses_the_library`" in outcome.problem
+
+
 def test_run_names_the_exception_the_learners_line_and_the_shapes():
     def dense_forward(X, W, b):
         Z = X @ W

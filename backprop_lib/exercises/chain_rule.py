@@ -33,7 +33,7 @@ def run_cases(name: str, fn, reference, cases, mistakes_for=None,
         got, why = attempt(fn, *case)
         if why == STUB and i == 0:
             return not_attempted(name, reference)
-        if why == STUB:
+        if i > 0 and (why == STUB or "NotImplementedError" in str(why)):   # right so far
             why = "your function raised NotImplementedError for this case: finish it"
         if why:
             return Answer(False, f"{name}: {why}\n{FALLBACK_NOTE}", use=reference)
@@ -167,7 +167,7 @@ def check_local_derivative(fn) -> Answer:
         got, why = attempt(fn, *case)
         if why == STUB and i == 0:
             return not_attempted("local_derivative", local_derivative_reference)
-        if why == STUB:
+        if i > 0 and (why == STUB or "NotImplementedError" in str(why)):
             why = f"your function raised NotImplementedError for {case[0]!r}: add that operation"
         if why:
             return Answer(False, f"local_derivative({case[0]!r}): {why}\n{FALLBACK_NOTE}",

@@ -3,8 +3,9 @@
 
 Every checker of ``exercises`` returns an ``Answer``: ``ok``, a ``message`` that names the
 mistake, ``use`` (what the notebook goes on with: the learner's function or answer when it is
-right, the reference otherwise) and ``attempted`` (False while the learner's function still
-raises NotImplementedError). Shown in a notebook, an Answer is its message.
+right, the reference otherwise) and ``attempted`` (False while the learner's function is still
+the template's stub; code that reaches a leftover ``raise NotImplementedError`` is an attempt,
+and the message names that line: see ``stubs``). Shown in a notebook, an Answer is its message.
 
 Learner code is called only through ``call`` / ``attempt`` / ``sandbox.run``; a returned value
 becomes an array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
@@ -38,8 +39,8 @@ class Verdict:
 class Answer(Verdict):
     """A checker's result: a Verdict plus ``use``, what the notebook goes on with (the learner's
     function or answer when right, the reference otherwise), and ``attempted``, False while the
-    learner's function still raises NotImplementedError. Shows as its message; ``bool(answer)``
-    is ``ok``."""
+    learner's function is still the template's stub. Shows as its message; ``bool(answer)`` is
+    ``ok``."""
 
     use: object = None
     attempted: bool = True
@@ -174,8 +175,8 @@ def approximation_remark(got, expected) -> str:
 def attempt(fn, *args, limit: float | None = None):
     """Call a learner's function through ``run`` (copied inputs, a time limit, printing kept
     short, every exception caught): (value, None), or (None, why) where ``why`` is ``STUB``
-    while it is still a to-do, else the problem in the learner's terms. What it printed is shown
-    (at most ``sandbox.PRINT_LINES`` lines)."""
+    while it is still the template's stub, else the problem in the learner's terms. What it
+    printed is shown (at most ``sandbox.PRINT_LINES`` lines)."""
     outcome = run(fn, *args, limit=limit)
     show_printed(outcome)
     if outcome.stub:
