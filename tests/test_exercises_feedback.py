@@ -97,6 +97,37 @@ def test_fall_back_says_why_and_uses_the_reference():
     assert fb.fall_back(len, verdict, "mse").message.startswith(f"mse: {verdict.message}")
 
 
+def test_two_numbers_are_called_proportional_only_for_a_telling_factor():
+    """Any two numbers are proportional: for single numbers diagnose names a factor only when it
+    is one a slip produces (2, 1/2, a whole number n, 1/n), and otherwise shows both."""
+    message = fb.diagnose("dL/dw", 0.3, 0.7).message
+    assert "proportional" not in message and message == "dL/dw: yours 0.3, expected 0.7"
+    assert "yours 0.3, expected 0.7" in fb.diagnose("loss", [[0.3]], [[0.7]]).message
+    assert "proportional" not in fb.diagnose("loss", 0.7 * 1.37, 0.7).message
+    for got, words in ((1.4, "a factor 2: check the derivative of a square or a mean"),
+                       (0.35, "a factor 1/2"),
+                       (2.8, "a whole-number factor 4: a sum where a mean belongs"),
+                       (0.7 / 32, "a factor 1/32: a mean where a sum belongs"),
+                       (-1.4, "the sign is wrong) (a factor 2")):
+        message = fb.diagnose("loss", got, 0.7).message
+        assert "proportional to the answer" in message and words in message, message
+    assert "wrong sign" in fb.diagnose("loss", -0.7, 0.7).message
+    # arrays that are proportional still are a finding, whatever the factor
+    message = fb.diagnose("dW", 1.37 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)).message
+    assert "proportional to the answer: 1.37 times the answer (too large)" in message
+    # one nonzero entry is one number again
+    message = fb.diagnose("db", [0.0, 0.3], [0.0, 0.7]).message
+    assert "proportional" not in message and "yours 0.3, expected 0.7" in message
+
+
+def test_a_local_derivative_off_by_no_telling_factor_is_told_to_rederive():
+    def wrong_product(op, a, b=0.0):
+        return a + b if op == "*" else chain_rule.local_derivative_reference(op, a, b)
+
+    message = chain_rule.check_local_derivative(wrong_product).message
+    assert "proportional" not in message and "rederive d(a·b)/da" in message, message
+
+
 def test_close():
     assert fb.close([1.0, 2.0], np.array([1.0, 2.0 + 1e-12]))
     assert not fb.close([1.0, 2.0], [[1.0, 2.0]])                  # shapes must agree
