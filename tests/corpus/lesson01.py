@@ -136,6 +136,25 @@ def two_float32(X, W1, b1, W2, b2):
     return sigmoid(X @ W1 + b1) @ W2 + b2
 
 
+def dense_left_the_raise(X, W, b):               # wrote the code, kept the template's last line
+    Z = X @ W + b  # noqa: F841 - the learner forgot `return Z`
+    raise NotImplementedError
+
+
+def dense_below_the_raise(X, W, b):              # wrote the code under the template's raise
+    raise NotImplementedError
+    return X @ W + b
+
+
+def _add_bias(Z, b):                             # a helper of the learner's, still to write
+    raise NotImplementedError
+
+
+def two_helper_unwritten(X, W1, b1, W2, b2):
+    H = sigmoid(_add_bias(X @ W1, b1))
+    return _add_bias(H @ W2, b2)
+
+
 EXERCISES = {
     "dense_forward": Exercise(
         F.check_dense_forward, F.dense_forward_reference,
@@ -148,7 +167,9 @@ EXERCISES = {
                (dense_activation, "you applied an activation"),
                (dense_bias_column, "adds b to every row as it is (no reshape"),
                (dense_one_example, "one row per example"),
-               (dense_summed, "not summed over the examples")],
+               (dense_summed, "not summed over the examples"),
+               (dense_left_the_raise, "still ends with raise NotImplementedError"),
+               (dense_below_the_raise, "the code you wrote below it never runs")],
         right=[dense_in_place, dense_loops, dense_float32, dense_einsum, dense_via_transposes]),
     "two_layer_forward": Exercise(
         F.check_two_layer_forward, F.two_layer_forward_reference,
@@ -160,7 +181,8 @@ EXERCISES = {
                (two_hidden_only, "the second layer (W2, b2) is missing"),
                (two_relu, "not ReLU"),
                (two_softmax_out, "no softmax after the last Dense"),
-               (two_returns_both, "did you return several values")],
+               (two_returns_both, "did you return several values"),
+               (two_helper_unwritten, "calls `_add_bias`, which still raises NotImplementedError")],
         right=[two_in_place, two_tanh_formula, two_float32]),
 }
 
