@@ -47,7 +47,8 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     X = as_float_array(X, "X")
     batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
     steps = check_positive_int(steps, "steps")
-    norms = [i for i, layer in enumerate(model.layers) if isinstance(layer, BatchNorm)]
+    leaves = model.leaves()
+    norms = [i for i, layer in enumerate(leaves) if isinstance(layer, BatchNorm)]
     if not norms:
         raise ValueError("this network has no BatchNorm layer: build it with norm='batch'")
     k = norms[0]
@@ -55,14 +56,14 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     with model.restoring_state():
         model.eval()
         model.forward(X)
-        Z = model.outputs[k - 1]                 # the first BatchNorm's input over all of X
+        Z = model.leaf_outputs()[k - 1]                 # the first BatchNorm's input over all of X
         exact_mean, exact_std = Z.mean(axis=0), Z.std(axis=0)
         model.train()
         deviations = []
         for step in range(BURN_IN + steps):
             model.forward(X[rng.choice(len(X), size=batch_size, replace=False)])
             if step >= BURN_IN:
-                running = model.layers[k].running_mean
+                running = leaves[k].running_mean
                 deviations.append(np.mean(np.abs(running - exact_mean) / exact_std))
     return float(np.mean(deviations))
 
