@@ -1,0 +1,156 @@
+"""Very deep networks, measured: the backpropagated error per layer with and without residual
+blocks (with theory beside it), and the accuracy reached after a fixed budget of steps for each
+of the course's remedies, as depth grows (notebook 10).
+
+Every function here computes numbers; ``backprop_lib.plots.residual`` draws them.
+Engine floor: numpy only.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from . import theory
+from ._validate import check_positive_int, unknown_name
+from .activations import ACTIVATIONS
+from .datasets import load_digits, standardize, train_test_split
+from .diagnostics import gradient_profile
+from .losses import accuracy
+from .network import mlp
+from .optim import SGD
+from .signals import slope_gain
+from .train import train
+
+WIDTH = 32              # units per hidden layer in this lesson's experiments
+INPUTS, CLASSES = 16, 4  # the random classification task of the profiles
+
+
+def hidden_sizes(depth: int, width: int = WIDTH, inputs: int = INPUTS, classes: int = CLASSES):
+    """[inputs, width x depth, classes]: ``depth`` hidden layers."""
+    depth = check_positive_int(depth, "depth")
+    return [inputs] + [width] * depth + [classes]
+
+
+def scaled_branch(depth: int) -> float:
+    """s = 1/sqrt(blocks): the branch scale that keeps a residual stack's growth bounded."""
+    return float(max(depth - 1, 1)) ** -0.5
+
+
+def build(depth: int, activation: str = "tanh", init: str | None = None, norm=None,
+          residual: bool = False, seed: int = 0, width: int = WIDTH, inputs: int = INPUTS,
+          classes: int = CLASSES):
+    """``mlp`` with ``depth`` hidden layers; residual blocks get s = 1/sqrt(blocks)."""
+    if activation not in ACTIVATIONS:
+        raise unknown_name("activation", activation, ACTIVATIONS)
+    return mlp(hidden_sizes(depth, width, inputs, classes), activation=activation, init=init,
+               norm=norm, seed=seed, residual=bool(residual),
+               branch_scale=scaled_branch(depth) if residual else 1.0)
+
+
+def _task(n: int, seed: int, inputs: int = INPUTS, classes: int = CLASSES):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, inputs)), rng.integers(0, classes, n)
+
+
+def delta_profile(depth: int, activation: str = "tanh", residual: bool = False, norm=None,
+                  init: str | None = None, n: int = 256, seed: int = 0) -> dict:
+    """One forward and backward pass of a fresh network on random inputs (no weight changes):
+    per hidden Dense layer, first to last, the measured RMS of dL/dZ (``measured``) and what
+    theory predicts from the last hidden layer's value (``theory``; NaN where theory does not
+    apply: with normalization, and at the first layer of a residual network, which is not a
+    block), with the measured E[f'(Z)²] in place of its value at Z = 0."""
+    model = build(depth, activation, init, norm, residual, seed)
+    X, y = _task(n, seed)
+    measured = gradient_profile(model, X, y)["delta_rms"][:-1]      # hidden layers only
+    with model.restoring_state():
+        model.forward(X)
+        gains = slope_gain(model)
+    init = model.config["init"]
+    predicted = np.full(depth, np.nan)
+    if norm is None and depth >= 2:
+        if residual:
+            predicted[1:] = theory.residual_delta_rms(
+                activation, init, WIDTH, depth - 1, branch_scale=scaled_branch(depth),
+                last_rms=measured[-1], gains=gains[1:])
+        else:
+            predicted[:] = theory.predicted_delta_rms(model.config["sizes"], activation, init,
+                                                      last_hidden_rms=measured[-1], gains=gains)
+    return {"measured": measured, "theory": predicted, "layer": np.arange(1, depth + 1)}
+
+
+@lru_cache(maxsize=256)
+def cached_profile(depth: int, activation: str, residual: bool, norm) -> dict:
+    """``delta_profile`` remembered per setting (the explorer asks for the same ones again)."""
+    return delta_profile(depth, activation, residual, norm)
+
+
+def first_to_last(profile: dict) -> float:
+    """RMS of dL/dZ at the first hidden layer over the last one's: < 1 means it vanished."""
+    m = profile["measured"]
+    return float(m[0] / m[-1])
+
+
+# --------------------------------------------------------------------------- real data
+@lru_cache(maxsize=1)
+def digits(seed: int = 0):
+    """The digits, split 75/25 and standardized: X_train, X_test, y_train, y_test."""
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, seed=seed)
+    X_train, X_test = standardize(X_train, X_test)
+    return X_train, X_test, y_train, y_test
+
+
+#: the remedies of the capstone figure: label -> build options (the plain network first)
+REMEDIES = {
+    "plain (sigmoid, uniform ±1/sqrt(n))": dict(activation="sigmoid", init="standard"),
+    "better activation (ReLU)": dict(activation="relu", init="standard"),
+    "better init (Xavier)": dict(activation="sigmoid", init="xavier"),
+    "normalization (BatchNorm)": dict(activation="sigmoid", init="standard", norm="batch"),
+    "residual": dict(activation="sigmoid", init="standard", residual=True),
+    "ReLU + He": dict(activation="relu", init="he"),
+    "ReLU + He + residual": dict(activation="relu", init="he", residual=True),
+    "all: ReLU + He + BatchNorm + residual": dict(activation="relu", init="he", norm="batch",
+                                                  residual=True),
+}
+
+
+def train_digits(depth: int, steps: int = 150, seed: int = 0, lr: float = 0.02,
+                 momentum: float = 0.9, batch_size: int = 64, record=None, **options):
+    """Train ``build(depth, **options)`` on the digits for ``steps`` steps of SGD with
+    momentum; returns (test accuracy, History). ``record``: a callback given to ``train``.
+    A run that diverges scores chance (0.1)."""
+    X_train, X_test, y_train, y_test = digits()
+    model = build(depth, seed=seed, inputs=64, classes=10, **options)
+    per_epoch = -(-len(X_train) // batch_size)
+    epochs = -(-steps // per_epoch)
+    stop = {"left": steps}
+
+    def callback(step):
+        stop["left"] -= 1
+        if record is not None:
+            record(step)
+        return stop["left"] > 0
+
+    with np.errstate(all="ignore"):
+        history = train(model, X_train, y_train, optimizer=SGD(lr=lr, momentum=momentum),
+                        epochs=epochs, batch_size=batch_size, seed=seed, callback=callback)
+        model.eval()
+        out = model.forward(X_test)
+    acc = accuracy(out, y_test) if np.all(np.isfinite(out)) else 0.1
+    return float(acc), history
+
+
+def depth_sweep(depths=(2, 10, 30, 60), remedies=None, seeds=range(3), steps: int = 150):
+    """The capstone: for each remedy (label -> build options) and depth, the test accuracy on
+    the digits after ``steps`` steps, one per seed. Returns {label: array (depths, seeds)}."""
+    remedies = REMEDIES if remedies is None else remedies
+    seeds = list(seeds)
+    return {label: np.array([[train_digits(d, steps, seed=s, **options)[0] for s in seeds]
+                             for d in depths])
+            for label, options in remedies.items()}
+
+
+__all__ = ["REMEDIES", "WIDTH", "build", "cached_profile", "delta_profile", "depth_sweep",
+           "digits", "first_to_last", "hidden_sizes", "scaled_branch", "train_digits"]
