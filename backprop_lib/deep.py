@@ -16,9 +16,8 @@ from . import theory
 from ._validate import check_positive_int, unknown_name
 from .activations import ACTIVATIONS
 from .datasets import load_digits, standardize, train_test_split
-from .diagnostics import gradient_profile
-from .losses import accuracy
-from .network import mlp
+from .losses import accuracy, softmax_cross_entropy
+from .network import dense_blocks, mlp
 from .optim import SGD
 from .signals import slope_gain
 from .train import train
@@ -63,9 +62,12 @@ def delta_profile(depth: int, activation: str = "tanh", residual: bool = False, 
     block), with the measured E[f'(Z)²] in place of its value at Z = 0."""
     model = build(depth, activation, init, norm, residual, seed)
     X, y = _task(n, seed)
-    measured = gradient_profile(model, X, y)["delta_rms"][:-1]      # hidden layers only
-    with model.restoring_state():
-        model.forward(X)
+    with model.restoring_state():                    # one forward and backward pass
+        _, dout = softmax_cross_entropy(model.forward(X), y)
+        model.backward(dout, input_grad=False)
+        grads = model.leaf_output_grads()
+        measured = np.array([np.sqrt(np.mean(grads[i] ** 2))     # RMS of dL/dZ
+                             for i, _, act in dense_blocks(model) if act is not None])
         gains = slope_gain(model)
     init = model.config["init"]
     predicted = np.full(depth, np.nan)
@@ -81,9 +83,10 @@ def delta_profile(depth: int, activation: str = "tanh", residual: bool = False, 
 
 
 @lru_cache(maxsize=256)
-def cached_profile(depth: int, activation: str, residual: bool, norm) -> dict:
-    """``delta_profile`` remembered per setting (the explorer asks for the same ones again)."""
-    return delta_profile(depth, activation, residual, norm)
+def cached_profile(depth: int, activation: str, residual: bool, norm, n: int = 128) -> dict:
+    """``delta_profile`` on ``n`` points, remembered per setting (the explorer asks for the
+    same ones again)."""
+    return delta_profile(depth, activation, residual, norm, n=n)
 
 
 def first_to_last(profile: dict) -> float:

@@ -67,3 +67,21 @@ def test_profile_plots():
     fig = rplots.plot_explorer(deep.delta_profile(6, "tanh"), "six")
     rplots.update_explorer(fig, deep.delta_profile(9, "relu", residual=True), "nine")
     assert len(fig.axes[0].lines[0].get_xdata()) == 9 and fig.axes[0].get_title() == "nine"
+
+
+def test_residual_explorer_updates_in_place():
+    from backprop_lib.widgets import residual as rwidgets
+
+    box = rwidgets.residual_explorer(depth=6)
+    line = box.figure.axes[0].lines[0]
+    before = line.get_ydata().copy()
+    box.controls["connections"].value = "residual"
+    assert box.figure.axes[0].lines[0] is line
+    assert not np.array_equal(before, line.get_ydata())
+    assert box.figure.axes[0].get_title().startswith("residual")
+    box.controls["depth"].value = 100
+    assert len(line.get_ydata()) == 100 and box.last_seconds > 0
+    for name, value in (("norm", "batch"), ("activation", "relu")):
+        box.controls[name].value = value
+        assert np.all(np.isfinite(line.get_ydata()))
+    assert box.controls["depth"].max == 100
