@@ -20,6 +20,7 @@ from .datasets import load_digits, standardize, train_test_split
 from .losses import accuracy, softmax_cross_entropy
 from .network import dense_blocks, mlp
 from .optim import SGD
+from .residual import Residual, block_rms
 from .signals import slope_gain
 from .train import train
 
@@ -96,6 +97,26 @@ def first_to_last(profile: dict) -> float:
     return float(m[0] / m[-1])
 
 
+def forward_growth(activation: str = "tanh", norm=None, branch_scale: float = 1.0,
+                   blocks: int = 50, width: int = 128, n: int = 256, seed: int = 0) -> dict:
+    """The RMS of the residual stream after each of ``blocks`` blocks of a fresh network
+    (``measured``, one forward pass on random inputs) and ``theory.residual_moments``'
+    prediction from the first block's input (``theory``); ``block`` numbers them 1..blocks."""
+    model = mlp([INPUTS] + [width] * (blocks + 1) + [CLASSES], activation=activation,
+                norm=norm, residual=True, branch_scale=branch_scale, seed=seed)
+    X = np.random.default_rng(seed).normal(size=(n, INPUTS))
+    measured = block_rms(model, X)                 # look only: restores the model's state
+    with model.restoring_state():
+        model.forward(X)
+        first = next(i for i, layer in enumerate(model.layers) if isinstance(layer, Residual))
+        A = model.outputs[first - 1]                # what the first block receives
+    predicted = theory.residual_moments(activation, model.config["init"], width, blocks,
+                                        norm=norm, branch_scale=branch_scale, mean=A.mean(),
+                                        mean_square=np.mean(A * A))["rms"]
+    return {"measured": measured, "theory": predicted, "block": np.arange(1, blocks + 1),
+            "input_rms": float(np.sqrt(np.mean(A * A)))}
+
+
 # --------------------------------------------------------------------------- real data
 @lru_cache(maxsize=1)
 def digits(seed: int = 0):
@@ -114,7 +135,6 @@ REMEDIES = {
     "normalization (BatchNorm)": dict(activation="sigmoid", init="standard", norm="batch"),
     "residual": dict(activation="sigmoid", init="standard", residual=True),
     "ReLU + He": dict(activation="relu", init="he"),
-    "ReLU + He + residual": dict(activation="relu", init="he", residual=True),
     "all: ReLU + He + BatchNorm + residual": dict(activation="relu", init="he", norm="batch",
                                                   residual=True),
 }
@@ -146,7 +166,7 @@ def train_digits(depth: int, steps: int = 150, seed: int = 0, lr: float = 0.02,
     return float(acc), history
 
 
-def depth_sweep(depths=(2, 10, 30, 60), remedies=None, seeds=range(3), steps: int = 150):
+def depth_sweep(depths=(2, 10, 30), remedies=None, seeds=range(5), steps: int = 150):
     """The capstone: for each remedy (label -> build options) and depth, the test accuracy on
     the digits after ``steps`` steps, one per seed. Returns {label: array (depths, seeds)}."""
     remedies = REMEDIES if remedies is None else remedies
@@ -157,4 +177,5 @@ def depth_sweep(depths=(2, 10, 30, 60), remedies=None, seeds=range(3), steps: in
 
 
 __all__ = ["REMEDIES", "WIDTH", "build", "cached_profile", "delta_profile", "depth_sweep",
-           "digits", "first_to_last", "hidden_sizes", "scaled_branch", "train_digits"]
+           "digits", "first_to_last", "forward_growth", "hidden_sizes", "scaled_branch",
+           "train_digits"]

@@ -85,3 +85,11 @@ def test_residual_explorer_updates_in_place():
         box.controls[name].value = value
         assert np.all(np.isfinite(line.get_ydata()))
     assert box.controls["depth"].max == 100
+
+
+def test_forward_growth_and_its_plot():
+    g = deep.forward_growth("tanh", None, 1.0, blocks=12, width=64)
+    assert g["measured"].shape == g["theory"].shape == (12,)
+    assert np.all(np.abs(g["measured"] / g["theory"] - 1) < 0.15)
+    fig = rplots.plot_forward_growth({"tanh": g})
+    assert fig.axes[0].get_legend() and len(fig.axes[0].lines) == 3

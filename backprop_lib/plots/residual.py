@@ -53,6 +53,25 @@ def plot_delta_profiles(profiles: dict):
     return fig
 
 
+def plot_forward_growth(growths: dict):
+    """``growths``: {label: ``deep.forward_growth(...)``}; the RMS of the residual stream per
+    block, measured (solid) and predicted (dotted), on a log scale."""
+    fig, ax = new_figure(1, 1, width=7.0, height=4.0)
+    log_axis(ax)
+    shown = []
+    for i, (label, g) in enumerate(growths.items()):
+        ax.plot(g["block"], g["measured"], color=color(i), ls=linestyle(i), lw=2, label=label)
+        ax.plot(g["block"], g["theory"], color="k", ls=":", lw=1)
+        shown += [g["measured"], g["theory"]]
+    ax.plot([], [], color="k", ls=":", lw=1, label="theory (each block adds its variance)")
+    fit_ylim(ax, np.concatenate(shown))
+    ax.set(xlabel="residual block", ylabel="RMS of the signal after the block",
+           title="the forward signal of a residual stack")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left")
+    return fig
+
+
 # --------------------------------------------------------------------------- the explorer
 def plot_explorer(profile: dict, title: str = ""):
     """One network's per-layer RMS of dL/dZ (measured, and theory where it applies)."""
@@ -133,5 +152,5 @@ def plot_depth_sweep(results: dict, depths, steps: int | None = None, chance: fl
     return fig
 
 
-__all__ = ["plot_delta_profiles", "plot_depth_sweep", "plot_explorer", "plot_training_profiles",
-           "update_explorer"]
+__all__ = ["plot_delta_profiles", "plot_depth_sweep", "plot_explorer", "plot_forward_growth",
+           "plot_training_profiles", "update_explorer"]
