@@ -15,6 +15,12 @@ mode and compares the first BatchNorm's running mean with the exact mean of its 
 of X, in units of that input's standard deviation, averaged over the features and over every
 step after a burn-in of 50 steps (the running mean forgets its start by then: 0.9^50 ≈ 0.005).
 The model is left as it was.
+
+What a learner can do about it: after training, ``recompute(model, X_train)`` replaces every
+BatchNorm's running averages by the exact statistics of its input over the whole training set
+(one training-mode pass over all of it, which normalizes every layer with those same statistics,
+up to the n/(n-1) of the unbiased variance), so evaluation no longer depends on the last few
+noisy batches ("precise BatchNorm statistics"). Notebook 09 measures what it changes.
 """
 
 from __future__ import annotations
@@ -68,4 +74,36 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     return float(np.mean(deviations))
 
 
-__all__ = ["predicted_running_mean_error", "running_mean_error"]
+def recompute(model: Sequential, X) -> Sequential:
+    """Set every BatchNorm's running mean and variance of ``model`` to the exact statistics of
+    its input over all rows of X (the training set), as evaluation mode will use them.
+
+    One forward pass in training mode with every momentum at 1: each layer's batch is all of X,
+    so its running mean becomes the exact mean and its running variance the unbiased variance
+    (n/(n-1), as in training). The weights are not touched; the modes and momenta are put back.
+    Returns the model (changed in place: this is the point of calling it)."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"expected a network built with bp.mlp, got {type(model).__name__}")
+    X = as_float_array(X, "X")
+    if X.shape[0] < 2:
+        raise ValueError(f"recompute needs at least 2 rows of X (a variance over one example is "
+                         f"0), got {X.shape[0]}; pass the whole training set")
+    norms = [layer for layer in model.layers if isinstance(layer, BatchNorm)]
+    if not norms:
+        raise ValueError("this network has no BatchNorm layer: nothing to recompute")
+    modes = [getattr(layer, "training", True) for layer in model.layers]
+    momenta = [layer.momentum for layer in norms]
+    try:
+        for layer in norms:
+            layer.momentum = 1.0                 # running = this batch's (all of X) statistics
+        model.train()
+        model.forward(X)
+    finally:
+        for layer, momentum in zip(norms, momenta):
+            layer.momentum = momentum
+        for layer, mode in zip(model.layers, modes):
+            layer.training = mode
+    return model
+
+
+__all__ = ["predicted_running_mean_error", "recompute", "running_mean_error"]

@@ -272,6 +272,25 @@ def test_attempt_reports_the_problem_and_shows_the_printed_lines(capsys):
     assert fb.attempt(stub, 1) == (None, fb.STUB)
 
 
+def test_call_gives_the_value_or_the_answer_to_return(capsys):
+    def reference(x):
+        return x
+
+    def noisy(x):
+        print("debug", x)
+        raise IndexError("index 5 is out of bounds")
+
+    assert fb.call(lambda x: 2 * x, 3, reference=reference, title="t") == (6, None)
+    value, answer = fb.call(noisy, 3, reference=reference, title="t", on="on a case: ")
+    assert value is None and answer is not None and not answer.ok and answer.use is reference
+    assert answer.message.startswith("t: on a case: your function raised IndexError")
+    assert "debug 3" in capsys.readouterr().out
+    value, answer = fb.call(stub, 3, reference=reference, title="t", on="on a case: ")
+    assert value is None and answer.message == f"t: {NOT_ATTEMPTED}" and not answer.attempted
+    value, answer = fb.call(lambda x: None, 3, reference=reference, title="t")
+    assert value is None and answer is None              # a None returned is the checker's to name
+
+
 def test_a_time_limit_hit_while_printing_says_how_much_was_printed():
     def chatty_forever():
         while True:

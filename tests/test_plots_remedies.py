@@ -102,6 +102,10 @@ def test_broken_runs_plot():
     fig = rplots.plot_broken_runs(runs)
     assert all(labelled(ax) for ax in fig.axes[:2])
     assert "checklist" in fig.axes[0].get_title()
+    # a run stopped after one step is drawn with room around it and says so
+    diverged = fig.axes[1]
+    assert "diverged" in diverged.get_title() and diverged.get_xlim()[1] >= 10
+    assert any("diverged at step" in t.get_text() for t in diverged.texts)
 
 
 def test_init_explorer_updates_in_place():

@@ -6,8 +6,8 @@ mistake, ``use`` (what the notebook goes on with: the learner's function or answ
 right, the reference otherwise) and ``attempted`` (False while the learner's function still
 raises NotImplementedError). Shown in a notebook, an Answer is its message.
 
-Learner code is called only through ``attempt`` / ``sandbox.run``; a returned value becomes an
-array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
+Learner code is called only through ``call`` / ``attempt`` / ``sandbox.run``; a returned value
+becomes an array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
 """
 
 from __future__ import annotations
@@ -183,6 +183,27 @@ def attempt(fn, *args, limit: float | None = None):
     return outcome.value, outcome.problem
 
 
+def refusal(outcome: Outcome, reference, title: str, on: str = "") -> Answer | None:
+    """Echo what the learner's function printed; then the Answer that falls back to
+    ``reference`` when it did not return (not attempted yet, or the problem prefixed by ``on``,
+    such as "on a zero gradient: "), else None. For a checker that looks at ``outcome.args``."""
+    show_printed(outcome)
+    if outcome.stub:
+        return not_attempted(title, reference)
+    if outcome.problem:
+        return fall_back(reference, on + outcome.problem, title)
+    return None
+
+
+def call(fn, *args, reference, title: str, on: str = "", limit: float | None = None):
+    """Run a learner's ``fn(*args)`` through ``run``: (value, None) when it returned, else
+    (None, the Answer of ``refusal``) for the checker to return. Test the Answer with
+    ``is not None``: a refusal is not ok, so it is falsy."""
+    outcome = run(fn, *args, limit=limit)
+    answer = refusal(outcome, reference, title, on)
+    return (None, answer) if answer is not None else (outcome.value, None)
+
+
 _last_printed = [""]          # what show_printed echoed last: the same text is not repeated
 
 
@@ -224,9 +245,9 @@ def attempt_number(fn, args, kind, what: str, reference, title: str):
     """Call the learner's ``fn(*args)`` for a number: (``kind(result)``, None), or (None, the
     Answer that falls back to ``reference`` and says why: not attempted, None returned, or
     not ``what`` was asked for, such as "an epoch number")."""
-    got, why = attempt(fn, *args)
-    if why:
-        return None, fall_back(reference, why, title)
+    got, answer = call(fn, *args, reference=reference, title=title)
+    if answer is not None:
+        return None, answer
     if got is None:
         return None, fall_back(reference, "your function returned None; did you forget "
                                           "`return`?", title)

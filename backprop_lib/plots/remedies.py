@@ -310,9 +310,13 @@ def plot_broken_runs(runs: dict):
             if finite.size and finite.max() > 100 * finite.min():
                 log_axis(ax)                      # a diverging loss spans many powers of ten
         if h.diverged:
+            # a run stopped after a step or two is one point: give it room and say what happened
             ax.plot([h.steps], [h.loss[-1]] if h.steps else [1.0], "X", color=color(3), ms=10)
+            ax.set_xlim(0, max(10, 2 * h.steps))
+            ax.text(0.5, 0.5, f"diverged at step {h.diverged_at}:\ntraining stopped",
+                    transform=ax.transAxes, ha="center", va="center", fontsize="small")
         problem = r.diagnosis.problems[0] if r.diagnosis else "no finding"
-        verdict = "learns" if r.learned else "stuck"
+        verdict = "learns" if r.learned else ("diverged" if h.diverged else "stuck")
         ax.set_title(f"{name}\n{verdict}; checklist: {problem}", fontsize="small")
         ax.set(xlabel="step", ylabel="training loss")
         ax.grid(alpha=0.3, )

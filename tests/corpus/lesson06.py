@@ -64,6 +64,30 @@ def ts_typo(model, X, y, lr):
     return out
 
 
+def ts_divided_by_n(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad / len(X)
+    return loss
+
+
+def ts_returns_pair(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return loss, dout
+
+
+def ts_rebinds(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value = p.value - lr * p.grad            # a new array, stored in the Parameter: fine
+    return loss
+
+
 def ts_in_place(model, X, y, lr):
     out = model.forward(X)
     loss, dout = bp.softmax_cross_entropy(out, y)
@@ -183,6 +207,30 @@ def be_numpy(h):
     return np.argmin(np.asarray(h.val_loss)) + 1      # a numpy integer: fine
 
 
+def be_accuracy(h):
+    return int(np.argmax(h.val_accuracy)) + 1
+
+
+def be_accuracy_from_zero(h):
+    return int(np.argmax(h.val_accuracy))
+
+
+def be_per_step(h):
+    return int(np.argmin(h.loss)) + 1
+
+
+def be_list_method(h):
+    return h.val_loss.argmin() + 1
+
+
+def be_property(h):
+    return h.best_epoch
+
+
+def be_sorted(h):
+    return sorted(range(1, len(h.val_loss) + 1), key=lambda e: h.val_loss[e - 1])[0]
+
+
 EXERCISES = {
     "training_step": Exercise(
         T.check_training_step, T.reference_training_step,
@@ -192,8 +240,10 @@ EXERCISES = {
                (ts_double, "2 times the answer (too large)"),
                (ts_no_return, "return the loss"),
                (ts_loss_after, "(before the update)"),
-               (ts_typo, "model.forwrd(X)")],
-        right=[ts_in_place, ts_slice_assign, ts_float32_loss_list]),
+               (ts_typo, "model.forwrd(X)"),
+               (ts_divided_by_n, "divided by the batch size again"),
+               (ts_returns_pair, "return the loss alone")],
+        right=[ts_in_place, ts_slice_assign, ts_float32_loss_list, ts_rebinds]),
     "confusion_matrix": Exercise(
         T.check_confusion_matrix, T.reference_confusion_matrix,
         wrong=[(cm_transposed, "rows and columns are swapped"),
@@ -209,6 +259,10 @@ EXERCISES = {
                (be_worst, "that is the worst validation epoch"),
                (be_plus_1_9, "expected a whole epoch number, got"),
                (be_min_value, "expected a whole epoch number"),
-               (be_last, "TRAINING")],
-        right=[be_index, be_loop, be_numpy]),
+               (be_last, "TRAINING"),
+               (be_accuracy, "the highest validation ACCURACY"),
+               (be_accuracy_from_zero, "np.argmax counts from 0"),
+               (be_per_step, "one entry per STEP"),
+               (be_list_method, "use np.argmin(history.val_loss)")],
+        right=[be_index, be_loop, be_numpy, be_property, be_sorted]),
 }
