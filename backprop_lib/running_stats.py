@@ -88,10 +88,11 @@ def recompute(model: Sequential, X) -> Sequential:
     if X.shape[0] < 2:
         raise ValueError(f"recompute needs at least 2 rows of X (a variance over one example is "
                          f"0), got {X.shape[0]}; pass the whole training set")
-    norms = [layer for layer in model.layers if isinstance(layer, BatchNorm)]
+    leaves = model.leaves()                      # inside residual blocks too
+    norms = [layer for layer in leaves if isinstance(layer, BatchNorm)]
     if not norms:
         raise ValueError("this network has no BatchNorm layer: nothing to recompute")
-    modes = [getattr(layer, "training", True) for layer in model.layers]
+    modes = [getattr(layer, "training", True) for layer in leaves]
     momenta = [layer.momentum for layer in norms]
     try:
         for layer in norms:
@@ -101,7 +102,7 @@ def recompute(model: Sequential, X) -> Sequential:
     finally:
         for layer, momentum in zip(norms, momenta):
             layer.momentum = momentum
-        for layer, mode in zip(model.layers, modes):
+        for layer, mode in zip(leaves, modes):
             layer.training = mode
     return model
 

@@ -210,3 +210,15 @@ def test_block_rms_needs_blocks():
 def test_residual_flag_must_be_a_bool():
     with pytest.raises(TypeError, match="residual must be True or False"):
         bp.mlp([2, 3, 3, 2], residual="yes")
+
+
+def test_recompute_finds_batchnorm_inside_blocks():
+    from backprop_lib import running_stats
+
+    model = bp.mlp([3, 6, 6, 2], activation="tanh", norm="batch", residual=True)
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    model.eval()
+    running_stats.recompute(model, X)
+    inner = model.layers[3].layers[1]
+    assert isinstance(inner, bp.BatchNorm) and not np.allclose(inner.running_var, 1.0)
+    assert not model.training
