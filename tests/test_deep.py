@@ -93,3 +93,23 @@ def test_forward_growth_and_its_plot():
     assert np.all(np.abs(g["measured"] / g["theory"] - 1) < 0.15)
     fig = rplots.plot_forward_growth({"tanh": g})
     assert fig.axes[0].get_legend() and len(fig.axes[0].lines) == 3
+
+
+def test_gradient_pictures_see_the_layers_inside_blocks():
+    """The course's per-layer pictures (diagram, profile, histograms, history) on a residual
+    network: every Dense and hidden activation, also those inside blocks."""
+    import backprop_lib as bp
+    from backprop_lib.plots import gradients as gplots
+
+    model = bp.mlp([2, 6, 6, 6, 3], activation="relu", norm="batch", residual=True)
+    X, y = bp.datasets.spiral(seed=0)
+    profile = bp.gradient_profile(model, X, y)
+    assert len(profile["delta_rms"]) == 4
+    gplots.plot_gradient_profile(profile)
+    model.forward(X)
+    model.backward(bp.softmax_cross_entropy(model.outputs[-1], y)[1])
+    gplots.plot_network_gradients(model)
+    assert len(gplots.hidden_activations(model)) == 3
+    history = bp.train(model, X, y, epochs=2, batch_size=100)
+    assert history.grad_norm.shape == (history.steps, 4)
+    gplots.plot_gradient_history(history)
