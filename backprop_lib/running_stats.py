@@ -53,7 +53,8 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     X = as_float_array(X, "X")
     batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
     steps = check_positive_int(steps, "steps")
-    norms = [i for i, layer in enumerate(model.layers) if isinstance(layer, BatchNorm)]
+    leaves = model.leaves()
+    norms = [i for i, layer in enumerate(leaves) if isinstance(layer, BatchNorm)]
     if not norms:
         raise ValueError("this network has no BatchNorm layer: build it with norm='batch'")
     k = norms[0]
@@ -61,14 +62,14 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     with model.restoring_state():
         model.eval()
         model.forward(X)
-        Z = model.outputs[k - 1]                 # the first BatchNorm's input over all of X
+        Z = model.leaf_outputs()[k - 1]                 # the first BatchNorm's input over all of X
         exact_mean, exact_std = Z.mean(axis=0), Z.std(axis=0)
         model.train()
         deviations = []
         for step in range(BURN_IN + steps):
             model.forward(X[rng.choice(len(X), size=batch_size, replace=False)])
             if step >= BURN_IN:
-                running = model.layers[k].running_mean
+                running = leaves[k].running_mean
                 deviations.append(np.mean(np.abs(running - exact_mean) / exact_std))
     return float(np.mean(deviations))
 
@@ -87,10 +88,11 @@ def recompute(model: Sequential, X) -> Sequential:
     if X.shape[0] < 2:
         raise ValueError(f"recompute needs at least 2 rows of X (a variance over one example is "
                          f"0), got {X.shape[0]}; pass the whole training set")
-    norms = [layer for layer in model.layers if isinstance(layer, BatchNorm)]
+    leaves = model.leaves()                      # inside residual blocks too
+    norms = [layer for layer in leaves if isinstance(layer, BatchNorm)]
     if not norms:
         raise ValueError("this network has no BatchNorm layer: nothing to recompute")
-    modes = [getattr(layer, "training", True) for layer in model.layers]
+    modes = [getattr(layer, "training", True) for layer in leaves]
     momenta = [layer.momentum for layer in norms]
     try:
         for layer in norms:
@@ -100,7 +102,7 @@ def recompute(model: Sequential, X) -> Sequential:
     finally:
         for layer, momentum in zip(norms, momenta):
             layer.momentum = momentum
-        for layer, mode in zip(model.layers, modes):
+        for layer, mode in zip(leaves, modes):
             layer.training = mode
     return model
 

@@ -192,7 +192,7 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     if batch_size > n:
         raise ValueError(f"batch_size must be between 1 and the number of examples ({n}), "
                          f"got {batch_size}; use batch_size=None for the full batch")
-    has_batchnorm = any(isinstance(layer, BatchNorm) for layer in model.layers)
+    has_batchnorm = any(isinstance(layer, BatchNorm) for layer in model.leaves())
     if has_batchnorm and batch_size < 2:
         raise ValueError("a network with BatchNorm needs batch_size >= 2: the variance of a single "
                          "example is 0")
@@ -277,11 +277,11 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
 
 def _buffers(model):
     """The running statistics before a step, to put back if the step turns out to diverge."""
-    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.layers]
+    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.leaves()]
 
 
 def _restore_buffers(model, saved):
-    for layer, state in zip(model.layers, saved):
+    for layer, state in zip(model.leaves(), saved):
         for k, v in state.items():
             setattr(layer, k, v)
 

@@ -50,7 +50,8 @@ def label_agreement(X, y, max_points: int = 600, seed: int = 0) -> tuple[float, 
 
 
 def _layer_word(model):
-    kinds = {type(model.layers[a]) for _, _, a in dense_blocks(model) if a is not None}
+    leaves = model.leaves()
+    kinds = {type(leaves[a]) for _, _, a in dense_blocks(model) if a is not None}
     relu = kinds and all(issubclass(k, ReLU) for k in kinds)
     return "dead ReLUs" if relu else "fully saturated units"
 

@@ -182,7 +182,7 @@ def run(config, epochs: int | None = None, diagnose_it: bool = True,
             val_accuracy = 0.0
         else:
             if recompute_stats and any(isinstance(layer, BatchNorm)
-                                       for layer in setup.model.layers):
+                                       for layer in setup.model.leaves()):
                 running_stats.recompute(setup.model, setup.X_train)
             val_accuracy = float(evaluate(setup.model, setup.X_val, setup.y_val)[1])
     if not np.isfinite(val_accuracy):

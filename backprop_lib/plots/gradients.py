@@ -312,7 +312,8 @@ def hidden_activations(model) -> list:
     a list of arrays (n, width)."""
     if model.outputs is None:
         raise RuntimeError("run model.forward(X) first: the activations come from a forward pass")
-    return [model.outputs[a] for _, _, a in dense_blocks(model) if a is not None]
+    outputs = model.leaf_outputs()
+    return [outputs[a] for _, _, a in dense_blocks(model) if a is not None]
 
 
 def pick_layers(n_layers: int, count: int = 5) -> list:
