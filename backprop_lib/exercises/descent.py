@@ -79,6 +79,18 @@ def _momentum_mistakes(w, v, grad, lr, mu):
         "the new w uses the old velocity: update v first, then w <- w + v": (w + v, v_ok),
         "momentum is ignored: this is a plain step": (w - lr * grad, -lr * grad),
         "the pair is swapped: return (w, v), the new w first": (v_ok, w + v_ok),
+        "w moved but v was not updated: return the new velocity v = μ·v - lr·grad too, or the "
+        "next step starts from the old one": (w + v_ok, v),
+        "the step goes against the velocity: v already points downhill, so w <- w + v":
+            (w - v_ok, v_ok),
+        "μ scales the gradient instead of the old velocity: v <- μ·v - lr·grad":
+            (w + v - mu * lr * grad, v - mu * lr * grad),
+        "this is the averaging form v <- μ·v + (1 - μ)·(-lr·grad): here v is the heavy ball's "
+        "velocity, v <- μ·v - lr·grad (no factor 1 - μ)":
+            (w + mu * v - (1 - mu) * lr * grad, mu * v - (1 - mu) * lr * grad),
+        "this is the form that sums gradients (v <- μ·v + grad, w <- w - lr·v, as PyTorch "
+        "writes it): here v is the velocity itself, v <- μ·v - lr·grad, then w <- w + v":
+            (w - lr * (mu * v + grad), mu * v + grad),
     }
 
 
