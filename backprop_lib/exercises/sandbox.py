@@ -59,7 +59,7 @@ class Outcome:
     """What happened when a learner's function ran: ``value`` it returned (None if it did not
     return), ``stub`` (its body is still only the template's ``raise NotImplementedError``: not
     attempted yet; code that reaches a leftover raise is a ``problem`` that names the line, see
-    ``unfinished``), ``problem`` (None, or
+    ``stubs.unfinished``), ``problem`` (None, or
     what went wrong in the learner's terms), ``printed`` (the first lines of what it printed)
     and ``args``/``kwargs``, the copies it ran on (a checker of an in-place update, such as a
     training step, looks at those)."""
