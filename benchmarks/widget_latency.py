@@ -134,7 +134,6 @@ def _lesson_explorers():
     import backprop_lib as bp
     from backprop_lib import surfaces
     from backprop_lib.widgets import descent, remedies, training
-    from backprop_lib.widgets import forward as wforward
     from backprop_lib.widgets import gradients as wgrad
     from backprop_lib.widgets import losses as wlosses
 
