@@ -13,8 +13,9 @@ return to idle. These are measurements, never asserted in a test: wall-clock tim
 the machine.
 
 ``--kernel`` builds each lesson's explorers without a browser (ipympl's canvas, no page) and
-splits each move's CPU time into what the widget computes and what the figure's redraw costs
-(matplotlib's Agg rendering plus ipympl's PNG), so a slow move says where its time goes.
+splits each move's CPU time into what the widget computes and what showing the figure costs
+(matplotlib's Agg drawing plus ipympl's PNG), so a slow move says where its time goes;
+``--repeat 2`` makes every move twice (the second time, a setting seen before).
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ def report(data: dict, out=sys.stdout) -> list[str]:
     for nb, entry in data.get("notebooks", {}).items():
         status = "ok" if entry.get("ok") else "FAILED"
         print(f"{nb}  [open {entry.get('open_s', '?')} s, run all {entry.get('run_all_s', '?')} s,"
-              f" {entry.get('n_controls', 0)} controls, {status}]", file=out)
+              f" figures drawn after {entry.get('settle_s', '?')} s, "
+              f"{entry.get('n_controls', 0)} controls, {status}]", file=out)
         for c in entry.get("controls", []):
             done = [s for s in c["samples"] if not s["action"].startswith("skipped")]
             steps = [s for s in done if not s["action"].startswith("type")]
@@ -167,27 +169,28 @@ def _lesson_explorers():
 
 
 def kernel_breakdown(repeat: int = 1, out=sys.stdout):
-    """Per explorer and move: CPU ms of the whole update, of which the redraw (Agg + PNG)."""
+    """Per explorer and move: CPU ms of the whole update, of which showing the figure (Agg
+    drawing plus ipympl's PNG, or a kept picture put back: "reused")."""
     import matplotlib
 
     matplotlib.use("module://ipympl.backend_nbagg")
     from backprop_lib.widgets import controls as C
 
-    spent = {"redraw": 0.0}
-    original = C.LiveFigure.refresh
+    spent = {"show": 0.0}
+    original = C.LiveFigure.show
 
-    def timed_refresh(self):
+    def timed_show(self, key=None):
         # as if a page showed the canvas: ipympl then draws and sends at once
-        self.fig.canvas.syncing_data_url = False
-        sockets = self.fig.canvas.manager.web_sockets
-        if self.fig.canvas not in sockets:
-            sockets.append(self.fig.canvas)
+        canvas = self.fig.canvas
+        canvas.syncing_data_url = False
+        if canvas not in canvas.manager.web_sockets:
+            canvas.manager.web_sockets.append(canvas)
         t = time.process_time()
-        original(self)
-        spent["redraw"] += time.process_time() - t
+        original(self, key)
+        spent["show"] += time.process_time() - t
 
-    C.LiveFigure.refresh = timed_refresh
-    print(f"{'lesson / explorer':26} {'move':28} {'total':>6} {'redraw':>6} {'compute':>7}"
+    C.LiveFigure.show = timed_show
+    print(f"{'lesson / explorer':26} {'move':28} {'total':>6} {'show':>6} {'compute':>7}"
           "  (CPU ms)", file=out)
     try:
         for lesson, name, build, steps in _lesson_explorers():
@@ -196,18 +199,22 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
             print(f"{lesson} {name:23} {'(built)':28} {(time.process_time() - t) * 1e3:6.0f}",
                   file=out)
             controls = box.controls
+            live = box.live
             for control, value in steps * repeat:
-                spent["redraw"] = 0.0
+                if controls[control].value == value:
+                    continue
+                spent["show"], reused = 0.0, live.reused
                 t = time.process_time()
                 controls[control].value = value
                 total = (time.process_time() - t) * 1e3
-                redraw = spent["redraw"] * 1e3
-                shown = f"{control}={value:.3g}" if isinstance(value, float) else \
+                shown = spent["show"] * 1e3
+                move = f"{control}={value:.3g}" if isinstance(value, float) else \
                     f"{control}={value}"
-                print(f"{lesson} {name:23} {shown:28} {total:6.0f} {redraw:6.0f} "
-                      f"{total - redraw:7.0f}", file=out)
+                print(f"{lesson} {name:23} {move:28} {total:6.0f} {shown:6.0f} "
+                      f"{total - shown:7.0f}" + ("  reused" if live.reused > reused else ""),
+                      file=out)
     finally:
-        C.LiveFigure.refresh = original
+        C.LiveFigure.show = original
 
 
 def main(argv=None) -> int:

@@ -29,14 +29,16 @@ class Explorer:
         for control in controls.values():
             control.observe(self._on_change, names="value")
         self.widget = panel(list(controls.values()), self.live.widget, title=title)
+        self.live.shown = tuple(self.values().items())          # the first picture
 
     def values(self) -> dict:
         return {name: c.value for name, c in self.controls.items()}
 
     def _on_change(self, _change=None):
-        self._update(**self.values())
+        values = self.values()
+        self._update(**values)
         self.updates += 1
-        self.live.refresh()
+        self.live.show(tuple(values.items()))
 
     def _ipython_display_(self):
         from IPython.display import display

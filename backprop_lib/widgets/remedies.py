@@ -14,34 +14,18 @@ updated in place) and ``.last_seconds`` (how long the last update took) attached
 
 from __future__ import annotations
 
-import time
-
-import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from .. import debugging
 from ..plots import remedies as rplots
-from .controls import LiveFigure, dropdown, int_slider, log_slider, panel, slider
+from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize, slider
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITS = ["standard", "xavier", "he", "small"]
 
 
 def _wire(controls, live, update, title):
-    status = W.HTML("")
-    box = panel(list(controls.values()) + [status], live.widget, title=title)
-    box.controls, box.figure, box.last_seconds = controls, live.fig, 0.0
-
-    def handler(_change=None):
-        start = time.perf_counter()
-        update()
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        status.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
-
-    for control in controls.values():
-        control.observe(handler, names="value")
-    return box
+    return explore(controls, live, lambda **_: update(), title=title)
 
 
 # --------------------------------------------------------------------------- notebook 08
@@ -95,9 +79,10 @@ def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "sta
         "norm": dropdown("normalization", ["batch", "layer"], norm),
     }
 
+    runs = memoize(norm_runs)            # a setting seen before is not trained again
+
     def compute():
-        return norm_runs(controls["depth"].value, controls["activation"].value,
-                         controls["init"].value, controls["norm"].value)
+        return runs(**{name: c.value for name, c in controls.items()})
 
     with plt.ioff():
         live = LiveFigure(rplots.plot_norm_comparison(*compute()))
@@ -133,9 +118,10 @@ def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0
         "clip_norm": log_slider("clip_norm", clip_norm, -1, 2),
     }
 
+    runs = memoize(clipping_runs)        # a setting seen before is not trained again
+
     def compute():
-        return clipping_runs(controls["lr"].value, controls["gain"].value,
-                             controls["clip_norm"].value, validate=False)
+        return runs(validate=False, **{name: c.value for name, c in controls.items()})
 
     with plt.ioff():
         live = LiveFigure(rplots.plot_clipping(compute()))

@@ -7,8 +7,6 @@ calls directly so a figure exists without a browser.
 
 from __future__ import annotations
 
-import time
-
 import ipywidgets as W
 import matplotlib.pyplot as plt
 
@@ -16,7 +14,7 @@ import backprop_lib as bp
 
 from ..plots import training as tplots
 from ..plots.live import to_png
-from .controls import LiveFigure, dropdown, int_slider, log_slider, panel
+from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize
 
 
 class LiveTraining:
@@ -125,27 +123,15 @@ def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch
         "batch_size": dropdown("batch size", batch_choices(len(X)), batch_size or 0),
         "epochs": int_slider("epochs", epochs, 10, 200, step=10),
     }
-    model, history = fit(X, y, lr, depth, width, activation, batch_size, epochs, seed)
+    trained = memoize(lambda **settings: fit(X, y, seed=seed, **settings))
+    model, history = trained(**{name: c.value for name, c in controls.items()})
     with plt.ioff():
         fig, view = tplots.training_figure(model, X, y, history)
-    live = LiveFigure(fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget,
-                title="Every change trains a new network from the same seed")
 
-    def retrain(_change=None):
-        start = time.perf_counter()
-        settings = {name: c.value for name, c in controls.items()}
-        new_model, new_history = fit(X, y, seed=seed, **settings)
-        tplots.update_training_figure(view, new_model, new_history)
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        timing.value = f"<i>retrained and redrawn in {box.last_seconds:.2f} s</i>"
+    def retrain(**settings):          # a setting seen before is not trained again
+        tplots.update_training_figure(view, *trained(**settings))
 
-    for c in controls.values():
-        c.observe(retrain, names="value")
-    box.controls = controls
-    box.figure = fig
+    box = explore(controls, LiveFigure(fig), retrain, timing="retrained and redrawn in",
+                  title="Every change trains a new network from the same seed")
     box.view = view
-    box.last_seconds = None
     return box
