@@ -8,6 +8,8 @@ of a move's time: ``python benchmarks/widget_latency.py --kernel``).
 
 from __future__ import annotations
 
+import asyncio
+import math
 import time
 import zlib
 from collections import OrderedDict
@@ -130,6 +132,28 @@ class LiveFigure:
         self.shown = key
         self._keep(key)
 
+    def prepare(self, key, update, settings, current) -> bool:
+        """Draw the setting ``key`` off screen and keep it, the page not shown it: ``update``
+        moves the artists to ``settings``, and back to ``current`` (the shown setting, whose
+        kept pixels go back into the canvas). Returns whether it drew. Only once a page shows
+        the canvas, and never a setting already kept."""
+        canvas = self.fig.canvas
+        if (not self.interactive or getattr(canvas, "syncing_data_url", True)
+                or key in self.frames or self.shown not in self.frames
+                or self.frames[self.shown][0] != _pixel_size(self.fig)):
+            return False
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        update(**settings)
+        FigureCanvasAgg.draw(canvas)                  # Agg only: nothing is sent to the page
+        self._keep(key)
+        update(**current)
+        size, data = self.frames[self.shown]
+        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+        pixels[...] = np.frombuffer(zlib.decompress(data), np.uint8).reshape(pixels.shape)
+        self.fig.stale = False
+        return True
+
     def _keep(self, key):
         if key in self.frames:
             return
@@ -159,6 +183,46 @@ def _pixel_size(fig):
     return w, h, fig.dpi
 
 
+def setting_key(values: dict) -> tuple:
+    """A hashable key for the controls' values; floats to 9 significant digits, so a value the
+    page computed (0.1 + 0.2) and the same value computed here are one setting."""
+    return tuple((name, float(f"{v:.9g}") if isinstance(v, float) else v)
+                 for name, v in values.items())
+
+
+def next_values(control, direction: int = 1) -> list:
+    """The value(s) one arrow-key step away, as the page computes them (a slider's value plus
+    or minus a step, snapped to its grid; a log slider in the exponent), or a menu's next
+    option."""
+    if isinstance(control, W.Dropdown):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        if control.value not in options or len(options) < 2:
+            return []
+        return [options[(options.index(control.value) + direction) % len(options)]]
+    if not isinstance(control, (W.FloatSlider, W.IntSlider, W.FloatLogSlider)):
+        return []
+    log = isinstance(control, W.FloatLogSlider)
+    v = math.log(control.value, control.base) if log else control.value
+    k = round((v + direction * control.step - control.min) / control.step)
+    v = min(max(control.min + k * control.step, control.min), control.max)
+    if isinstance(control, W.IntSlider):
+        v = int(v)
+    v = control.base ** v if log else v
+    return [] if setting_key({"v": v}) == setting_key({"v": control.value}) else [v]
+
+
+PREPARE_AHEAD = 6        # settings drawn ahead after a move (each about one redraw of CPU)
+
+
+def _ahead(controls: dict, moved: str | None, direction: int) -> list[dict]:
+    """The settings a learner reaches with one more step: the moved control onwards, every
+    other control one step forward (its next option), then the moved control back."""
+    values = {name: c.value for name, c in controls.items()}
+    order = ([(moved, direction)] if moved else []) + \
+        [(name, 1) for name in controls if name != moved] + ([(moved, -direction)] if moved else [])
+    return [{**values, name: v} for name, d in order for v in next_values(controls[name], d)]
+
+
 def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
             timing: str = "updated in"):
     """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
@@ -168,17 +232,39 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
     status = W.HTML("")
     box = panel(list(controls.values()) + [status], live.widget, title=title)
 
-    def on_change(_change=None):
+    moves = [0]                  # a new move cancels the drawing ahead of the previous one
+
+    def on_change(change=None):
         start = time.perf_counter()
+        moves[0] += 1
         values = {name: c.value for name, c in controls.items()}
         update(**values)
-        live.show(tuple(values.items()))
+        live.show(setting_key(values))
         box.last_seconds = time.perf_counter() - start
         status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
+        moved = next((n for n, c in controls.items() if change and c is change.get("owner")),
+                     None)
+        direction = -1 if moved and _lower(change) else 1
+        _later(lambda: prepare(moves[0], _ahead(controls, moved, direction)[:PREPARE_AHEAD]))
+
+    def prepare(move, todo):
+        """Draw the next setting of ``todo`` ahead (one per turn of the kernel's loop, so a
+        move waits for at most one drawing), unless the learner has moved since."""
+        if move != moves[0] or not todo:
+            return
+        current = {name: c.value for name, c in controls.items()}
+        try:
+            live.prepare(setting_key(todo[0]), update, todo[0], current)
+        except Exception:  # noqa: BLE001 - drawing ahead is optional: stop it, keep the figure
+            moves[0] += 1
+            update(**current)
+            live.shown = None                 # the canvas's pixels are not to be kept
+            return
+        _later(lambda: prepare(move, todo[1:]))
 
     for control in controls.values():
         control.observe(on_change, names="value")
-    live.shown = tuple((name, c.value) for name, c in controls.items())   # the first picture
+    live.shown = setting_key({name: c.value for name, c in controls.items()})  # first picture
     box.controls, box.figure, box.live, box.last_seconds = controls, live.fig, live, None
     return box
 
@@ -201,3 +287,19 @@ def memoize(fn, size: int = 64):
 
     remembered.kept = kept
     return remembered
+
+
+def _lower(change) -> bool:
+    try:
+        return change["new"] < change["old"]
+    except TypeError:
+        return False
+
+
+def _later(fn, delay: float = 0.02):
+    """Run ``fn`` on the kernel's event loop once it has looked for messages (a move is handled
+    first); nothing without a running loop (a script, a test)."""
+    try:
+        asyncio.get_running_loop().call_later(delay, fn)
+    except RuntimeError:
+        pass

@@ -24,10 +24,6 @@ ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITS = ["standard", "xavier", "he", "small"]
 
 
-def _wire(controls, live, update, title):
-    return explore(controls, live, lambda **_: update(), title=title)
-
-
 # --------------------------------------------------------------------------- notebook 08
 
 def init_explorer(depth: int = 10, activation: str = "tanh", init: str = "standard",
@@ -39,14 +35,13 @@ def init_explorer(depth: int = 10, activation: str = "tanh", init: str = "standa
         "init": dropdown("init", INITS, init),
     }
 
-    def profile():
-        return debugging.init_profile(controls["depth"].value, controls["activation"].value,
-                                      controls["init"].value, width=width, n=n)
+    def profile(depth, activation, init):
+        return debugging.init_profile(depth, activation, init, width=width, n=n)
 
     with plt.ioff():
-        live = LiveFigure(rplots.plot_init_profile(profile()))
-    return _wire(controls, live, lambda: rplots.update_init_profile(live.fig, profile()),
-                 "the error per layer at initialization: measured vs theory")
+        live = LiveFigure(rplots.plot_init_profile(profile(depth, activation, init)))
+    return explore(controls, live, lambda **s: rplots.update_init_profile(live.fig, profile(**s)),
+                   "the error per layer at initialization: measured vs theory")
 
 
 # --------------------------------------------------------------------------- notebook 09
@@ -80,14 +75,11 @@ def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "sta
     }
 
     runs = memoize(norm_runs)            # a setting seen before is not trained again
-
-    def compute():
-        return runs(**{name: c.value for name, c in controls.items()})
-
     with plt.ioff():
-        live = LiveFigure(rplots.plot_norm_comparison(*compute()))
-    return _wire(controls, live, lambda: rplots.update_norm_comparison(live.fig, *compute()),
-                 "the same deep network without and with normalization")
+        live = LiveFigure(rplots.plot_norm_comparison(*runs(depth=depth, activation=activation,
+                                                            init=init, norm=norm)))
+    return explore(controls, live, lambda **s: rplots.update_norm_comparison(live.fig, *runs(**s)),
+                   "the same deep network without and with normalization")
 
 
 CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
@@ -119,14 +111,12 @@ def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0
     }
 
     runs = memoize(clipping_runs)        # a setting seen before is not trained again
-
-    def compute():
-        return runs(validate=False, **{name: c.value for name, c in controls.items()})
-
     with plt.ioff():
-        live = LiveFigure(rplots.plot_clipping(compute()))
-    return _wire(controls, live, lambda: rplots.update_clipping(live.fig, compute()),
-                 "exploding gradients and gradient clipping")
+        live = LiveFigure(rplots.plot_clipping(runs(lr=lr, gain=gain, clip_norm=clip_norm,
+                                                    validate=False)))
+    return explore(controls, live,
+                   lambda **s: rplots.update_clipping(live.fig, runs(validate=False, **s)),
+                   "exploding gradients and gradient clipping")
 
 
 __all__ = ["init_explorer", "norm_explorer", "norm_runs", "clipping_explorer", "clipping_runs"]
