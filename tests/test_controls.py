@@ -11,7 +11,7 @@ import ipywidgets as W  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
-from backprop_lib.widgets import controls  # noqa: E402
+from backprop_lib.widgets import ahead, controls  # noqa: E402
 
 
 def test_controls_report_only_when_released():
@@ -110,13 +110,13 @@ def test_next_values_are_the_pages_arrow_key_steps():
     # measured in JupyterLab: a log slider at 0.3 (grid 10**-3 .. step 0.05) goes to 0.355 on
     # ArrowRight, then to 0.316 on ArrowLeft: a step, snapped to the grid
     lr = controls.log_slider("lr", 0.3, -3, 0.5, step=0.05)
-    assert [round(v, 3) for v in controls.next_values(lr)] == [0.355]
+    assert [round(v, 3) for v in ahead.next_values(lr)] == [0.355]
     lr.value = 10 ** -0.45
-    assert [round(v, 3) for v in controls.next_values(lr, -1)] == [0.316]
+    assert [round(v, 3) for v in ahead.next_values(lr, -1)] == [0.316]
     depth = controls.int_slider("depth", 25, 1, 25)
-    assert controls.next_values(depth) == [] and controls.next_values(depth, -1) == [24]
+    assert ahead.next_values(depth) == [] and ahead.next_values(depth, -1) == [24]
     menu = controls.dropdown("batch", [("full", 0), ("half", 50)], 0)
-    assert controls.next_values(menu) == [50]
+    assert ahead.next_values(menu) == [50]
     assert controls.setting_key({"lr": 0.1 + 0.2}) == controls.setting_key({"lr": 0.3})
 
 

@@ -8,8 +8,6 @@ of a move's time: ``python benchmarks/widget_latency.py --kernel``).
 
 from __future__ import annotations
 
-import asyncio
-import math
 import time
 import zlib
 from collections import OrderedDict
@@ -18,6 +16,8 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots.live import freeze_layout
+from . import ahead
+from .ahead import setting_key
 
 
 def slider(description: str, value: float, min: float, max: float, step: float = 0.01,
@@ -183,46 +183,6 @@ def _pixel_size(fig):
     return w, h, fig.dpi
 
 
-def setting_key(values: dict) -> tuple:
-    """A hashable key for the controls' values; floats to 9 significant digits, so a value the
-    page computed (0.1 + 0.2) and the same value computed here are one setting."""
-    return tuple((name, float(f"{v:.9g}") if isinstance(v, float) else v)
-                 for name, v in values.items())
-
-
-def next_values(control, direction: int = 1) -> list:
-    """The value(s) one arrow-key step away, as the page computes them (a slider's value plus
-    or minus a step, snapped to its grid; a log slider in the exponent), or a menu's next
-    option."""
-    if isinstance(control, W.Dropdown):
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        if control.value not in options or len(options) < 2:
-            return []
-        return [options[(options.index(control.value) + direction) % len(options)]]
-    if not isinstance(control, (W.FloatSlider, W.IntSlider, W.FloatLogSlider)):
-        return []
-    log = isinstance(control, W.FloatLogSlider)
-    v = math.log(control.value, control.base) if log else control.value
-    k = round((v + direction * control.step - control.min) / control.step)
-    v = min(max(control.min + k * control.step, control.min), control.max)
-    if isinstance(control, W.IntSlider):
-        v = int(v)
-    v = control.base ** v if log else v
-    return [] if setting_key({"v": v}) == setting_key({"v": control.value}) else [v]
-
-
-PREPARE_AHEAD = 6        # settings drawn ahead after a move (each about one redraw of CPU)
-
-
-def _ahead(controls: dict, moved: str | None, direction: int) -> list[dict]:
-    """The settings a learner reaches with one more step: the moved control onwards, every
-    other control one step forward (its next option), then the moved control back."""
-    values = {name: c.value for name, c in controls.items()}
-    order = ([(moved, direction)] if moved else []) + \
-        [(name, 1) for name in controls if name != moved] + ([(moved, -direction)] if moved else [])
-    return [{**values, name: v} for name, d in order for v in next_values(controls[name], d)]
-
-
 def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
             timing: str = "updated in"):
     """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
@@ -244,8 +204,10 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
         status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
         moved = next((n for n, c in controls.items() if change and c is change.get("owner")),
                      None)
-        direction = -1 if moved and _lower(change) else 1
-        _later(lambda: prepare(moves[0], _ahead(controls, moved, direction)[:PREPARE_AHEAD]))
+        direction = -1 if moved and ahead.lower(change) else 1
+        if ahead.PREPARE_AHEAD > 0:
+            move, todo = moves[0], ahead.settings_ahead(controls, moved, direction)
+            ahead.later(lambda: prepare(move, todo[:ahead.PREPARE_AHEAD]), ahead.PREPARE_AFTER)
 
     def prepare(move, todo):
         """Draw the next setting of ``todo`` ahead (one per turn of the kernel's loop, so a
@@ -260,7 +222,7 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
             update(**current)
             live.shown = None                 # the canvas's pixels are not to be kept
             return
-        _later(lambda: prepare(move, todo[1:]))
+        ahead.later(lambda: prepare(move, todo[1:]))
 
     for control in controls.values():
         control.observe(on_change, names="value")
@@ -287,19 +249,3 @@ def memoize(fn, size: int = 64):
 
     remembered.kept = kept
     return remembered
-
-
-def _lower(change) -> bool:
-    try:
-        return change["new"] < change["old"]
-    except TypeError:
-        return False
-
-
-def _later(fn, delay: float = 0.02):
-    """Run ``fn`` on the kernel's event loop once it has looked for messages (a move is handled
-    first); nothing without a running loop (a script, a test)."""
-    try:
-        asyncio.get_running_loop().call_later(delay, fn)
-    except RuntimeError:
-        pass
