@@ -15,6 +15,7 @@ import backprop_lib as bp
 from ..plots import training as tplots
 from ..plots.live import to_png
 from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize
+from .live import show_with_picture
 
 
 class LiveTraining:
@@ -42,11 +43,11 @@ class LiveTraining:
                               self.picture])
         self.history = None
         self.redraws = 0
+        self.display = None         # the output showing the view (updated with the last picture)
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        # the picture rides along: a page without widgets (nbconvert, GitHub) shows it
+        self.display = show_with_picture(self.widget, self.picture.value)
 
     def train(self, epochs: int = 100, optimizer=None, batch_size=None, seed=0, every: int = 25,
               show: bool = True, **kw):
@@ -55,9 +56,7 @@ class LiveTraining:
         Each redraw costs a few tens of milliseconds (more on a slow machine), so keep
         ``every`` at a few percent of the steps."""
         if show:
-            from IPython.display import display
-
-            display(self.widget)
+            self._ipython_display_()
         n = len(self.X)
         steps_per_epoch = 1 if batch_size is None else -(-n // batch_size)
         self.progress.max = epochs * steps_per_epoch
@@ -74,6 +73,8 @@ class LiveTraining:
         # a diverged run ends red, not green: the bar must not say "done, fine"
         self.progress.style.bar_color = DIVERGED_COLOR if history.diverged else DONE_COLOR
         self._draw(history)
+        if self.display is not None:          # the output's picture: the end of training
+            show_with_picture(self.widget, self.picture.value, self.display)
         self.history = history
         return history
 
