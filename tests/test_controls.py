@@ -173,3 +173,29 @@ asyncio.run(main())
     assert frames == ("[(('w', 0), ('sign', 1)), (('w', 1), ('sign', -1)), (('w', 1), ('sign', 1)),"
                       " (('w', 2), ('sign', 1))] [0, 1]")
     assert reused == "1"
+
+
+def test_a_move_asks_the_page_for_nothing_but_sends_one_picture():
+    # pyplot's auto-draw asked the page for a redraw at every artist change (138 'draw'
+    # requests for one move of 05's lr explorer, then a second full drawing): a live figure
+    # is redrawn by show() only
+    code = """
+import matplotlib
+matplotlib.use('module://ipympl.backend_nbagg')
+import matplotlib.pyplot as plt
+plt.ion()
+from backprop_lib.widgets import descent
+box = descent.learning_rate_explorer()
+canvas = box.figure.canvas
+events, images = [], []
+send_event = canvas.send_event
+canvas.send_event = lambda name, **kw: (events.append(name), send_event(name, **kw))
+canvas.send_binary = images.append
+canvas._handle_message(canvas, {'type': 'initialized'}, [])
+canvas.draw()
+events.clear(); images.clear()
+box.controls['lr'].value = 0.5
+print(events.count('draw'), len(images))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "1"]

@@ -95,6 +95,10 @@ class LiveFigure:
             fig.canvas.header_visible = False
             fig.canvas.toolbar_visible = False
             fig.canvas.resizable = False
+            # pyplot redraws an interactive figure whenever an artist changes (draw_idle: the
+            # page asks the kernel for a new picture): a second full drawing of every move,
+            # after the one show() makes. This figure is redrawn by show() and refresh() only.
+            fig.stale_callback = None
             self.widget = fig.canvas
         else:
             self.widget = W.Output()
