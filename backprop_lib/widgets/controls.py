@@ -16,8 +16,6 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots.live import freeze_layout
-from . import ahead
-from .ahead import setting_key
 
 
 def slider(description: str, value: float, min: float, max: float, step: float = 0.01,
@@ -136,28 +134,6 @@ class LiveFigure:
         self.shown = key
         self._keep(key)
 
-    def prepare(self, key, update, settings, current) -> bool:
-        """Draw the setting ``key`` off screen and keep it, the page not shown it: ``update``
-        moves the artists to ``settings``, and back to ``current`` (the shown setting, whose
-        kept pixels go back into the canvas). Returns whether it drew. Only once a page shows
-        the canvas, and never a setting already kept."""
-        canvas = self.fig.canvas
-        if (not self.interactive or getattr(canvas, "syncing_data_url", True)
-                or key in self.frames or self.shown not in self.frames
-                or self.frames[self.shown][0] != _pixel_size(self.fig)):
-            return False
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        update(**settings)
-        FigureCanvasAgg.draw(canvas)                  # Agg only: nothing is sent to the page
-        self._keep(key)
-        update(**current)
-        size, data = self.frames[self.shown]
-        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-        pixels[...] = np.frombuffer(zlib.decompress(data), np.uint8).reshape(pixels.shape)
-        self.fig.stale = False
-        return True
-
     def _keep(self, key):
         if key in self.frames:
             return
@@ -187,6 +163,13 @@ def _pixel_size(fig):
     return w, h, fig.dpi
 
 
+def setting_key(values: dict) -> tuple:
+    """A hashable key for the controls' values; floats to 9 significant digits, so a value the
+    page computed (0.1 + 0.2) and the same value computed here are one setting."""
+    return tuple((name, float(f"{v:.9g}") if isinstance(v, float) else v)
+                 for name, v in values.items())
+
+
 def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
             timing: str = "updated in"):
     """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
@@ -196,37 +179,13 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
     status = W.HTML("")
     box = panel(list(controls.values()) + [status], live.widget, title=title)
 
-    moves = [0]                  # a new move cancels the drawing ahead of the previous one
-
-    def on_change(change=None):
+    def on_change(_change=None):
         start = time.perf_counter()
-        moves[0] += 1
         values = {name: c.value for name, c in controls.items()}
         update(**values)
         live.show(setting_key(values))
         box.last_seconds = time.perf_counter() - start
         status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
-        moved = next((n for n, c in controls.items() if change and c is change.get("owner")),
-                     None)
-        direction = -1 if moved and ahead.lower(change) else 1
-        if ahead.PREPARE_AHEAD > 0:
-            move, todo = moves[0], ahead.settings_ahead(controls, moved, direction)
-            ahead.later(lambda: prepare(move, todo[:ahead.PREPARE_AHEAD]), ahead.PREPARE_AFTER)
-
-    def prepare(move, todo):
-        """Draw the next setting of ``todo`` ahead (one per turn of the kernel's loop, so a
-        move waits for at most one drawing), unless the learner has moved since."""
-        if move != moves[0] or not todo:
-            return
-        current = {name: c.value for name, c in controls.items()}
-        try:
-            live.prepare(setting_key(todo[0]), update, todo[0], current)
-        except Exception:  # noqa: BLE001 - drawing ahead is optional: stop it, keep the figure
-            moves[0] += 1
-            update(**current)
-            live.shown = None                 # the canvas's pixels are not to be kept
-            return
-        ahead.later(lambda: prepare(move, todo[1:]))
 
     for control in controls.values():
         control.observe(on_change, names="value")
