@@ -31,17 +31,18 @@ from .network import Sequential, mlp
 from .normalization import NORMS, BatchNorm, LayerNorm
 from .optim import SGD, Adam, clip_grad_norm, grad_norm
 from .parameter import Parameter
+from .residual import Residual, block_rms
 from .seeds import SEEDS, Spread, over_seeds
 from .train import History, Step, evaluate, train
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LOSSES", "NORMS", "RECOMMENDED_INIT", "STATS",
-    "Adam", "BatchNorm", "Dense", "GradientCheck", "History", "Layer", "LayerNorm", "LeakyReLU",
-    "Parameter", "ReLU", "SEEDS", "SGD", "Sequential", "Sigmoid", "Spread", "Step", "Tanh",
-    "accuracy", "activation", "binary_cross_entropy", "clip_grad_norm", "datasets", "dead_units",
-    "evaluate", "grad_norm", "grade", "gradient_check", "gradient_profile", "initialize",
-    "layer_statistics", "mlp", "mse", "numerical_gradient", "over_seeds", "relative_error",
-    "sigmoid", "softmax", "softmax_cross_entropy", "train",
+    "ACTIVATIONS", "INITIALIZERS", "LOSSES", "NORMS", "RECOMMENDED_INIT", "STATS", "Adam",
+    "BatchNorm", "Dense", "GradientCheck", "History", "Layer", "LayerNorm", "LeakyReLU",
+    "Parameter", "ReLU", "Residual", "SEEDS", "SGD", "Sequential", "Sigmoid", "Spread", "Step",
+    "Tanh", "accuracy", "activation", "binary_cross_entropy", "block_rms", "clip_grad_norm",
+    "datasets", "dead_units", "evaluate", "grad_norm", "grade", "gradient_check",
+    "gradient_profile", "initialize", "layer_statistics", "mlp", "mse", "numerical_gradient",
+    "over_seeds", "relative_error", "sigmoid", "softmax", "softmax_cross_entropy", "train",
 ]

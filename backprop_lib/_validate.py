@@ -49,11 +49,16 @@ def as_float_array(X, name: str = "X", ndim: int | None = 2) -> np.ndarray:
                     f"for one feature {name}.reshape(-1, 1)")
         raise ValueError(f"{name} must have {ndim} axes (n, features), got shape {arr.shape}{hint}")
     if arr.size and not np.isfinite(arr).all():
-        bad = "NaN" if np.isnan(arr).any() else "inf"
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise ValueError(f"{name} contains {bad} (first at index {where}); "
+        raise ValueError(f"{name} contains {first_nonfinite(arr)}; "
                          "remove or impute those values before passing it in")
     return arr
+
+
+def first_nonfinite(arr: np.ndarray) -> str:
+    """'NaN (first at index (2, 1))' or 'inf (...)' for an array that is not all finite."""
+    bad = "NaN" if np.isnan(arr).any() else "inf"
+    where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+    return f"{bad} (first at index {where})"
 
 
 def as_labels(y, n: int, num_classes: int | None = None, name: str = "y") -> np.ndarray:

@@ -98,10 +98,18 @@ TOY_SETS = {"xor": xor, "moons": moons, "circles": circles, "spiral": spiral}
 
 
 def _data_dir() -> Path:
+    """Where the course's data lives: the same answer in a checkout, an installed wheel and the
+    in-browser edition, with nothing for the learner to set.
+
+    A checkout keeps it in ``data/`` beside the package; an installed copy carries the same
+    files inside the package, as ``backprop_lib/data`` (pyproject.toml maps one onto the other).
+    BACKPROP_DATA, if set, names another folder (an instructor's copy)."""
     env = os.environ.get("BACKPROP_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
+    here = Path(__file__).resolve().parent
+    installed, checkout = here / "data", here.parent / "data"
+    return installed if (installed / "digits.csv.gz").exists() else checkout
 
 
 def load_digits(path=None, scale: bool = True):

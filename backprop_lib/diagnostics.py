@@ -37,17 +37,18 @@ def layer_statistics(model: Sequential, blocks=None) -> np.ndarray:
         raise RuntimeError("layer statistics need a forward and a backward pass first")
     blocks = dense_blocks(model) if blocks is None else blocks
     stats = np.full((len(STATS), len(blocks)), np.nan)
+    leaves, outputs, grads = model.leaves(), model.leaf_outputs(), model.leaf_output_grads()
     for j, (i, dense, act_index) in enumerate(blocks):
         g = dense.W.grad
         stats[0, j] = np.vdot(g, g)                        # ||dL/dW||², rooted below
-        delta = model.output_grads[i]                      # dL/dZ arriving at this layer
+        delta = grads[i]                                   # dL/dZ arriving at this layer
         stats[1, j] = np.vdot(delta, delta) / delta.size   # mean square, rooted below
-        A = model.outputs[act_index if act_index is not None else i]
+        A = outputs[act_index if act_index is not None else i]
         mean = np.add.reduce(A, axis=None) / A.size
         stats[2, j] = mean
         stats[3, j] = max(np.vdot(A, A) / A.size - mean * mean, 0.0)   # Var = E[A²] - E[A]²
         if act_index is not None:
-            stats[4, j] = model.layers[act_index].saturated_fraction()
+            stats[4, j] = leaves[act_index].saturated_fraction()
     stats[0] = np.sqrt(stats[0])
     stats[1] = np.sqrt(stats[1])
     stats[3] = np.sqrt(stats[3])
@@ -58,10 +59,11 @@ def dead_units(model: Sequential) -> np.ndarray:
     """Per hidden Dense layer: the fraction of units that pass (almost) no gradient for any
     example of the last batch, a dead ReLU or a fully saturated sigmoid."""
     fractions = []
+    leaves = model.leaves()
     for _, _, act_index in dense_blocks(model):
         if act_index is None:
             continue
-        quiet = model.layers[act_index].saturated()
+        quiet = leaves[act_index].saturated()
         fractions.append(np.mean(quiet.all(axis=0)))
     return np.array(fractions)
 

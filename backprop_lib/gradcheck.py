@@ -196,6 +196,8 @@ def _warn_if_slow(numbers_checked: int) -> None:
 
 
 def _layers(target):
+    if hasattr(target, "leaves"):                  # a network or a residual block, opened up
+        return target.leaves()
     return getattr(target, "layers", [target])
 
 

@@ -10,6 +10,11 @@ the prediction's shape, ready for ``model.backward``.
 Cross-entropies take logits (the raw outputs, before sigmoid/softmax) and fold the squashing in,
 which keeps them exact for logits of any size, and makes their gradient simply
 (probability - target).
+
+Each checks its inputs first (shapes, finite numbers, labels in range), so a mistake gets a
+sentence. ``checked=True`` says the caller has done that already: ``train`` checks the data once
+before the first step and the outputs for a blow-up at every step, so it does not have every loss
+check the same arrays again at every step.
 """
 
 from __future__ import annotations
@@ -37,14 +42,15 @@ def _match_targets(target, pred, name_pred):
     return target
 
 
-def mse(pred, target):
+def mse(pred, target, *, checked: bool = False):
     """Mean squared error: L = mean((pred - target)²), over every element.
 
     pred (n, k) and target (n, k) -> (L, dL/dpred (n, k)). Large errors cost quadratically more;
     fits targets that are real numbers with noise around them.
     """
-    pred = _as_prediction(pred, "pred")
-    target = _match_targets(target, pred, "pred")
+    if not checked:
+        pred = _as_prediction(pred, "pred")
+        target = _match_targets(target, pred, "pred")
     diff = pred - target
     loss = float(np.mean(diff * diff))
     grad = (2.0 / diff.size) * diff           # dL/dpred = 2·(pred - target) / N
@@ -72,34 +78,38 @@ def softmax(logits):
     return np.exp(log_softmax(logits))
 
 
-def binary_cross_entropy(logits, targets):
+def binary_cross_entropy(logits, targets, *, checked: bool = False):
     """Binary cross-entropy on logits: L = -mean(t·log σ(z) + (1-t)·log(1-σ(z))).
 
     logits (n,) or (n, 1), targets of the same length in [0, 1] -> (L, dL/dlogits).
     A confident wrong answer costs without bound, so its gradient never vanishes.
     """
-    z = _as_prediction(logits, "logits")
-    t = _match_targets(targets, z, "logits")
-    if t.min() < 0 or t.max() > 1:
-        raise ValueError("binary_cross_entropy targets must be in [0, 1] (usually 0 or 1), got "
-                         f"values from {t.min()} to {t.max()}")
+    z, t = logits, targets
+    if not checked:
+        z = _as_prediction(logits, "logits")
+        t = _match_targets(targets, z, "logits")
+        if t.min() < 0 or t.max() > 1:
+            raise ValueError("binary_cross_entropy targets must be in [0, 1] (usually 0 or 1), "
+                             f"got values from {t.min()} to {t.max()}")
     # log(1 + e^-|z|) + max(z, 0) - z·t  is  -t·log σ(z) - (1-t)·log(1-σ(z)), overflow-free
     loss = float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))
     grad = (sigmoid(z) - t) / z.size          # dL/dz = (σ(z) - t) / N
     return loss, grad
 
 
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits, labels, *, checked: bool = False):
     """Softmax cross-entropy: L = -mean(log p_y), where p = softmax(logits).
 
     logits (n, C), labels (n,) integer class ids in 0..C-1 -> (L, dL/dlogits (n, C)).
     """
-    z = _as_prediction(logits, "logits")
-    if z.ndim != 2:
-        raise ValueError(f"logits must have shape (n, classes), got {z.shape}; "
-                         "for one output per example use binary_cross_entropy")
+    z, y = logits, labels
+    if not checked:
+        z = _as_prediction(logits, "logits")
+        if z.ndim != 2:
+            raise ValueError(f"logits must have shape (n, classes), got {z.shape}; "
+                             "for one output per example use binary_cross_entropy")
+        y = as_labels(labels, z.shape[0], num_classes=z.shape[1], name="labels")
     n = z.shape[0]
-    y = as_labels(labels, n, num_classes=z.shape[1], name="labels")
     rows = np.arange(n)
     log_p = log_softmax(z)
     loss = float(-log_p[rows, y].sum()) / n   # -log p_y, averaged over the batch

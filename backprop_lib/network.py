@@ -2,6 +2,9 @@
 
 ``Sequential`` also keeps what flowed through each layer (``outputs`` on the way forward,
 ``output_grads`` on the way back) so that we can look at the signals and the errors.
+A layer may be a block holding layers of its own (``Residual``): ``leaves()``,
+``leaf_outputs()`` and ``leaf_output_grads()`` open the blocks up, so that whatever looks at
+the network layer by layer sees every Dense and activation, also those inside a block.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from .activations import activation as make_activation
 from .init import INITIALIZERS, RECOMMENDED_INIT
 from .layers import Dense, Layer
 from .normalization import NORMS, normalization
+from .residual import Residual, _flatten
 
 
 class Sequential:
@@ -29,13 +33,13 @@ class Sequential:
             if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
                 raise TypeError(f"layer {i} ({layer!r}) has no forward/backward; "
                                 "pass backprop_lib layers such as Dense(2, 3) or Tanh()")
-        _refuse_repeated(layers)
         self.layers = layers
+        _refuse_repeated(self.leaves())
         _name_layers(layers)
         self.outputs: list[np.ndarray] | None = None
         self.output_grads: list[np.ndarray] | None = None
-        dense = [layer for layer in layers if isinstance(layer, Dense)]
-        self.n_inputs = dense[0].fan_in if dense and layers[0] is dense[0] else None
+        leaves = self.leaves()
+        self.n_inputs = leaves[0].fan_in if isinstance(leaves[0], Dense) else None
 
     # ---------------------------------------------------------------- forward and backward
     def forward(self, X):
@@ -93,17 +97,32 @@ class Sequential:
         return [p for layer in self.layers for p in layer.parameters()]
 
     def dense_layers(self) -> list[Dense]:
-        return [layer for layer in self.layers if isinstance(layer, Dense)]
+        return [layer for layer in self.leaves() if isinstance(layer, Dense)]
+
+    def leaves(self) -> list:
+        """Every layer in forward order, with blocks (``Residual``) opened up: the Dense,
+        normalization and activation layers, wherever they sit. Without blocks: ``layers``."""
+        return [leaf for layer in self.layers
+                for leaf in (layer.leaves() if hasattr(layer, "leaves") else [layer])]
+
+    def leaf_outputs(self) -> list | None:
+        """What each of ``leaves()`` returned in the last forward pass (inside a block: the
+        branch's own outputs, before the block adds its input). None before any forward."""
+        return _flatten(self.layers, self.outputs, "leaf_outputs")
+
+    def leaf_output_grads(self) -> list | None:
+        """dL/d(output) of each of ``leaves()`` in the last backward pass. None before it."""
+        return _flatten(self.layers, self.output_grads, "leaf_output_grads")
 
     def train(self):
         """Training mode: BatchNorm uses the statistics of each batch."""
-        for layer in self.layers:
+        for layer in self.leaves():
             layer.train()
         return self
 
     def eval(self):
         """Evaluation mode: BatchNorm uses its running statistics."""
-        for layer in self.layers:
+        for layer in self.leaves():
             layer.eval()
         return self
 
@@ -112,31 +131,42 @@ class Sequential:
         """``with model.restoring_state():`` whatever runs inside (a forward pass to look at the
         network, in training or evaluation mode), every layer's mode and running statistics are
         as they were afterwards. The functions that only look at a model use it."""
-        modes = [getattr(layer, "training", True) for layer in self.layers]
+        leaves = self.leaves()
+        modes = [getattr(layer, "training", True) for layer in leaves]
         buffers = [{k: v.copy() for k, v in layer.buffers().items()}
-                   if hasattr(layer, "buffers") else {} for layer in self.layers]
+                   if hasattr(layer, "buffers") else {} for layer in leaves]
         try:
             yield self
         finally:
-            for layer, mode, saved in zip(self.layers, modes, buffers):
+            for layer, mode, saved in zip(leaves, modes, buffers):
                 layer.training = mode
                 for k, v in saved.items():
                     setattr(layer, k, v)
 
     @property
     def training(self) -> bool:
-        return all(getattr(layer, "training", True) for layer in self.layers)
+        return all(getattr(layer, "training", True) for layer in self.leaves())
 
     def num_parameters(self) -> int:
         return sum(p.size for p in self.parameters())
 
     def __repr__(self):
         lines = ["Sequential("]
-        for layer in self.layers:
-            shapes = ", ".join(f"{p.name.split('.')[-1]} {p.shape}" for p in layer.parameters())
-            lines.append(f"  {layer.name:<12} {layer!r}" + (f"   [{shapes}]" if shapes else ""))
+        _repr_lines(self.layers, lines, "  ")
         lines.append(f")  # {self.num_parameters()} parameters")
         return "\n".join(lines)
+
+
+def _repr_lines(layers, lines, indent):
+    for layer in layers:
+        if isinstance(layer, Residual):
+            scale = "" if layer.branch_scale == 1 else f"  (branch x {layer.branch_scale:.4g})"
+            lines.append(f"{indent}{layer.name:<12} Y = X + F(X){scale}, F:")
+            _repr_lines(layer.layers, lines, indent + "  ")
+            continue
+        shapes = ", ".join(f"{p.name.split('.')[-1]} {p.shape}" for p in layer.parameters())
+        lines.append(f"{indent}{layer.name:<12} {layer!r}" + (f"   [{shapes}]" if shapes else ""))
+
 
 
 def _refuse_repeated(layers):
@@ -154,18 +184,28 @@ def _refuse_repeated(layers):
         seen[id(layer)] = i
 
 
+def _with_blocks(layers):
+    """Blocks and the layers inside them, in forward order (a block before its layers)."""
+    for layer in layers:
+        yield layer
+        if isinstance(layer, Residual):
+            yield from _with_blocks(layer.layers)
+
+
 def _name_layers(layers):
     """Names like dense1, tanh1, dense2, ... for the layers that have no name of their own (the
     class's default, or one this function gave); a name the caller set is kept. Each parameter
     is named after its layer: dense1.W."""
     counts: dict[str, int] = {}
     names = []
-    for layer in layers:
+    for layer in _with_blocks(layers):
         kind = type(layer).__name__.lower()
         counts[kind] = counts.get(kind, 0) + 1
         if getattr(layer, "name", kind) in (kind, getattr(layer, "_given_name", None)):
             layer.name = layer._given_name = f"{kind}{counts[kind]}"
         names.append(layer.name)
+        if isinstance(layer, Residual):
+            continue                                  # its parameters are named by its layers
         for p in layer.parameters():
             p.name = f"{layer.name}.{p.name.split('.')[-1]}"
     repeated = sorted({name for name in names if names.count(name) > 1})
@@ -175,13 +215,25 @@ def _name_layers(layers):
 
 
 def mlp(sizes, activation: str = "tanh", init: str | None = None, norm: str | None = None,
-        seed=0) -> Sequential:
+        seed=0, residual: bool = False, branch_scale: float = 1.0) -> Sequential:
     """A multilayer perceptron: Dense between consecutive sizes; after every hidden Dense the
     normalization (if any) then the activation; the output layer is linear.
 
     ``mlp([2, 16, 16, 3])`` maps 2 features to 3 outputs through two hidden layers of 16 units.
     ``init=None`` picks the recommended init for the activation (Xavier for sigmoid and tanh,
     He for the ReLUs); ``norm`` is None, "batch" or "layer".
+
+    ``residual=True``: every hidden layer whose width equals the one before it becomes a block
+    ``Residual(Dense, [norm], activation, branch_scale=branch_scale)``, that is
+
+        X_next = X + s · f(norm(X·W + b))
+
+    A hidden layer that changes the width (the first one, from the inputs) stays a plain
+    Dense, [norm], activation: X + F(X) needs equal widths. The normalization sits INSIDE the
+    branch and nothing sits on the identity path (the "pre-normalization" layout, He et al.
+    2016, "Identity mappings in deep residual networks"): the gradient along the identity path
+    then reaches the first block exactly as it left the last one. Normalizing after the sum
+    (post-normalization, the original ResNet's place) would rescale that path at every block.
     """
     try:
         sizes = list(sizes)
@@ -201,25 +253,38 @@ def mlp(sizes, activation: str = "tanh", init: str | None = None, norm: str | No
         raise unknown_name("init", init, INITIALIZERS)
     if norm is not None and norm not in NORMS:
         raise unknown_name("norm", norm, [None, *NORMS])
+    if not isinstance(residual, (bool, np.bool_)):
+        raise TypeError(f"residual must be True or False, got {residual!r}")
     rng = as_rng(seed)
     layers: list[Layer] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(Dense(int(fan_in), int(fan_out), init=init, rng=rng))
-        if i < len(sizes) - 2:                         # hidden layers only
-            if norm is not None:
-                layers.append(normalization(norm, int(fan_out)))
-            layers.append(make_activation(activation))
+        dense = Dense(int(fan_in), int(fan_out), init=init, rng=rng)
+        if i == len(sizes) - 2:                        # the output layer: linear
+            layers.append(dense)
+            continue
+        hidden = [dense]
+        if norm is not None:
+            hidden.append(normalization(norm, int(fan_out)))
+        hidden.append(make_activation(activation))
+        if residual and fan_in == fan_out:             # X + F(X): equal widths only
+            layers.append(Residual(*hidden, branch_scale=branch_scale))
+        else:
+            layers.extend(hidden)
     model = Sequential(layers)
     model.config = {"sizes": [int(s) for s in sizes], "activation": activation, "init": init,
                     "norm": norm, "seed": seed}
+    if residual:
+        model.config.update(residual=True, branch_scale=float(branch_scale))
     return model
 
 
 def dense_blocks(model: Sequential):
     """For each Dense layer: (its index, the Dense, the index of the activation that follows it
-    before the next Dense, or None for a linear output)."""
+    before the next Dense, or None for a linear output). Indices count ``model.leaves()``
+    (the same as ``model.layers`` in a network without blocks), so the outputs are
+    ``model.leaf_outputs()[i]`` and the errors ``model.leaf_output_grads()[i]``."""
     blocks = []
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(model.leaves()):       # inside residual blocks too
         if isinstance(layer, Dense):
             blocks.append([i, layer, None])
         elif isinstance(layer, Activation) and blocks and blocks[-1][2] is None:

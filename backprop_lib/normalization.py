@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from ._validate import check_fraction, check_positive_int, unknown_name
+from ._validate import check_fraction, check_positive_int, first_nonfinite, unknown_name
 from .layers import Layer
 from .parameter import Parameter
 
@@ -29,6 +29,20 @@ class _Norm(Layer):
 
     def parameters(self):
         return [self.gamma, self.beta]
+
+    def _blown_up(self, X, also: str = "") -> None:
+        """Say in words why this batch's statistics are NaN or infinite: numpy's own warning
+        ("invalid value encountered in subtract") names neither the layer nor the fix. Silent
+        where the caller silenced numpy (``np.errstate(invalid="ignore")``, as ``train`` does: it
+        stops a blow-up and warns itself)."""
+        if np.geterr()["invalid"] == "ignore":
+            return
+        what = (first_nonfinite(X) if not np.isfinite(X).all() else
+                f"values too large to square (up to {np.abs(X).max():.3g})")
+        warnings.warn(f"{self.name} got {what} in its input, so its outputs are NaN{also}. "
+                      "Either the signal blew up before this layer (try a 10x smaller learning "
+                      "rate, or gradient clipping) or the data holds it (check the data: "
+                      "np.isfinite(X).all(), np.abs(X).max())", RuntimeWarning, stacklevel=3)
 
 
 class BatchNorm(_Norm):
@@ -60,28 +74,25 @@ class BatchNorm(_Norm):
             raise ValueError("BatchNorm needs at least 2 examples per batch in training mode "
                              "(the variance of one example is 0); use a larger batch_size, "
                              "norm='layer', or model.eval()")
-        mean = X.mean(axis=0)                  # per feature, over the batch
-        Xc = X - mean
-        var = (Xc * Xc).mean(axis=0)
-        inv_std = 1.0 / np.sqrt(var + self.eps)
-        X_hat = Xc * inv_std
-        self._update_running(mean, var * n / (n - 1))   # unbiased estimate of the variance
+        with np.errstate(over="ignore", invalid="ignore"):    # a blow-up is named below
+            mean = X.mean(axis=0)                  # per feature, over the batch
+            Xc = X - mean
+            var = (Xc * Xc).mean(axis=0)
+            inv_std = 1.0 / np.sqrt(var + self.eps)
+            X_hat = Xc * inv_std
+            unbiased = var * n / (n - 1)           # the estimate of the variance to keep
+        if np.isfinite(mean).all() and np.isfinite(unbiased).all():
+            self._update_running(mean, unbiased)
+        else:        # a NaN or inf is not averaged in: the running statistics stay finite
+            self._blown_up(X, ", and the running statistics were left as they were")
         self.cache = (X_hat, inv_std, True)
         return self.gamma.value * X_hat + self.beta.value
 
     def _update_running(self, mean, var):
-        """running = (1 - momentum)·running + momentum·batch, for evaluation mode. A batch whose
-        statistics are NaN or infinite (a blow-up upstream) is not averaged in: the running
-        statistics keep their last finite values, and a warning says so."""
+        """running = (1 - momentum)·running + momentum·batch, for evaluation mode."""
         m = self.momentum
-        new_mean = (1 - m) * self.running_mean + m * mean
-        new_var = (1 - m) * self.running_var + m * var
-        if not (np.isfinite(new_mean).all() and np.isfinite(new_var).all()):
-            warnings.warn(f"{self.name}: this batch's mean or variance is NaN or infinite (the "
-                          "signal blew up before this layer); the running statistics were left "
-                          "as they were", RuntimeWarning, stacklevel=4)
-            return
-        self.running_mean, self.running_var = new_mean, new_var
+        self.running_mean = (1 - m) * self.running_mean + m * mean
+        self.running_var = (1 - m) * self.running_var + m * var
 
     def backward(self, dY):
         X_hat, inv_std, batch_stats = self._read_cache()
@@ -105,11 +116,14 @@ class LayerNorm(_Norm):
 
     def forward(self, X):
         self._check_input(X, self.features)
-        mean = X.mean(axis=1, keepdims=True)
-        Xc = X - mean
-        var = np.mean(Xc * Xc, axis=1, keepdims=True)
-        inv_std = 1.0 / np.sqrt(var + self.eps)
-        X_hat = Xc * inv_std
+        with np.errstate(over="ignore", invalid="ignore"):    # a blow-up is named below
+            mean = X.mean(axis=1, keepdims=True)
+            Xc = X - mean
+            var = np.mean(Xc * Xc, axis=1, keepdims=True)
+            inv_std = 1.0 / np.sqrt(var + self.eps)
+            X_hat = Xc * inv_std
+        if not np.isfinite(var).all():
+            self._blown_up(X)
         self.cache = (X_hat, inv_std)
         return self.gamma.value * X_hat + self.beta.value
 

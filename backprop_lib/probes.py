@@ -62,15 +62,21 @@ def with_activation(model: Sequential, make) -> Sequential:
     if not callable(make):
         raise TypeError("make must be a function of the old activation layer, e.g. "
                         "lambda old: BackwardGain(old, 4)")
-    for i, layer in enumerate(model.layers):
-        if isinstance(layer, Activation):
+    _replace_activations(model.layers, make)
+    model.outputs = model.output_grads = None
+    return model
+
+
+def _replace_activations(layers, make):
+    for i, layer in enumerate(layers):
+        if hasattr(layer, "leaves"):                  # a residual block: its own layers
+            _replace_activations(layer.layers, make)
+        elif isinstance(layer, Activation):
             new = make(layer)
             if not isinstance(new, Activation):
                 raise TypeError(f"make returned {type(new).__name__}, not an activation layer")
             new.name = layer.name
-            model.layers[i] = new
-    model.outputs = model.output_grads = None
-    return model
+            layers[i] = new
 
 
 __all__ = ["BackwardGain", "CentredSigmoid", "with_activation"]

@@ -15,6 +15,12 @@ mode and compares the first BatchNorm's running mean with the exact mean of its 
 of X, in units of that input's standard deviation, averaged over the features and over every
 step after a burn-in of 50 steps (the running mean forgets its start by then: 0.9^50 ≈ 0.005).
 The model is left as it was.
+
+What a learner can do about it: after training, ``recompute(model, X_train)`` replaces every
+BatchNorm's running averages by the exact statistics of its input over the whole training set
+(one training-mode pass over all of it, which normalizes every layer with those same statistics,
+up to the n/(n-1) of the unbiased variance), so evaluation no longer depends on the last few
+noisy batches ("precise BatchNorm statistics"). Notebook 09 measures what it changes.
 """
 
 from __future__ import annotations
@@ -47,7 +53,8 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     X = as_float_array(X, "X")
     batch_size = check_positive_int(batch_size, "batch_size", minimum=2)
     steps = check_positive_int(steps, "steps")
-    norms = [i for i, layer in enumerate(model.layers) if isinstance(layer, BatchNorm)]
+    leaves = model.leaves()
+    norms = [i for i, layer in enumerate(leaves) if isinstance(layer, BatchNorm)]
     if not norms:
         raise ValueError("this network has no BatchNorm layer: build it with norm='batch'")
     k = norms[0]
@@ -55,16 +62,49 @@ def running_mean_error(model: Sequential, X, batch_size: int, steps: int = 500,
     with model.restoring_state():
         model.eval()
         model.forward(X)
-        Z = model.outputs[k - 1]                 # the first BatchNorm's input over all of X
+        Z = model.leaf_outputs()[k - 1]                 # the first BatchNorm's input over all of X
         exact_mean, exact_std = Z.mean(axis=0), Z.std(axis=0)
         model.train()
         deviations = []
         for step in range(BURN_IN + steps):
             model.forward(X[rng.choice(len(X), size=batch_size, replace=False)])
             if step >= BURN_IN:
-                running = model.layers[k].running_mean
+                running = leaves[k].running_mean
                 deviations.append(np.mean(np.abs(running - exact_mean) / exact_std))
     return float(np.mean(deviations))
 
 
-__all__ = ["predicted_running_mean_error", "running_mean_error"]
+def recompute(model: Sequential, X) -> Sequential:
+    """Set every BatchNorm's running mean and variance of ``model`` to the exact statistics of
+    its input over all rows of X (the training set), as evaluation mode will use them.
+
+    One forward pass in training mode with every momentum at 1: each layer's batch is all of X,
+    so its running mean becomes the exact mean and its running variance the unbiased variance
+    (n/(n-1), as in training). The weights are not touched; the modes and momenta are put back.
+    Returns the model (changed in place: this is the point of calling it)."""
+    if not isinstance(model, Sequential):
+        raise TypeError(f"expected a network built with bp.mlp, got {type(model).__name__}")
+    X = as_float_array(X, "X")
+    if X.shape[0] < 2:
+        raise ValueError(f"recompute needs at least 2 rows of X (a variance over one example is "
+                         f"0), got {X.shape[0]}; pass the whole training set")
+    leaves = model.leaves()                      # inside residual blocks too
+    norms = [layer for layer in leaves if isinstance(layer, BatchNorm)]
+    if not norms:
+        raise ValueError("this network has no BatchNorm layer: nothing to recompute")
+    modes = [getattr(layer, "training", True) for layer in leaves]
+    momenta = [layer.momentum for layer in norms]
+    try:
+        for layer in norms:
+            layer.momentum = 1.0                 # running = this batch's (all of X) statistics
+        model.train()
+        model.forward(X)
+    finally:
+        for layer, momentum in zip(norms, momenta):
+            layer.momentum = momentum
+        for layer, mode in zip(leaves, modes):
+            layer.training = mode
+    return model
+
+
+__all__ = ["predicted_running_mean_error", "recompute", "running_mean_error"]

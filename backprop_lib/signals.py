@@ -50,11 +50,12 @@ def forward_profile(model: Sequential, X) -> dict:
     _check_model(model)
     model.forward(X)
     blocks = dense_blocks(model)
+    outputs = model.leaf_outputs()
     input_rms, z_rms = [], []
     for i, dense, _ in blocks:
         A = dense.cache                              # Dense keeps its input for dL/dW
         input_rms.append(_rms(A))
-        z_rms.append(_rms(model.outputs[i]))
+        z_rms.append(_rms(outputs[i]))
     return {"layers": [d.name for _, d, _ in blocks], "input_rms": np.array(input_rms),
             "z_rms": np.array(z_rms)}
 
@@ -96,9 +97,10 @@ def slope_gain(model: Sequential) -> np.ndarray:
     if model.outputs is None:
         raise RuntimeError("slope_gain needs a forward pass first: run model.forward(X)")
     gains = []
+    leaves = model.leaves()
     for _, _, act_index in dense_blocks(model):
         if act_index is not None:
-            slope = model.layers[act_index].local_grad()
+            slope = leaves[act_index].local_grad()
             gains.append(float(np.mean(slope * slope)))
     return np.array(gains)
 
@@ -116,10 +118,11 @@ def input_dependent_share(model: Sequential, X) -> np.ndarray:
     _check_model(model)
     model.forward(X)
     shares = []
+    outputs = model.leaf_outputs()
     for _, _, act_index in dense_blocks(model):
         if act_index is None:
             continue
-        A = model.outputs[act_index]
+        A = outputs[act_index]
         across_examples = float(np.mean(A.var(axis=0)))
         total = float(A.var())
         shares.append(across_examples / total if total > 0 else 0.0)

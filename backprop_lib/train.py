@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -83,6 +84,15 @@ class History:
     @property
     def epochs(self) -> int:
         return len(self.train_loss)
+
+    @property
+    def best_epoch(self) -> int:
+        """The epoch with the lowest validation loss, counted from 1 as on the plots' x axis (the
+        first one if several tie): where early stopping would have kept the weights."""
+        if len(self.val_loss) == 0:
+            raise ValueError("this history has no validation loss, so no best epoch: train with "
+                             "validation=(X_val, y_val)")
+        return int(np.argmin(self.val_loss)) + 1
 
     def summary(self) -> str:
         parts = [f"{self.epochs} epochs, {self.steps} steps"]
@@ -182,7 +192,7 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     if batch_size > n:
         raise ValueError(f"batch_size must be between 1 and the number of examples ({n}), "
                          f"got {batch_size}; use batch_size=None for the full batch")
-    has_batchnorm = any(isinstance(layer, BatchNorm) for layer in model.layers)
+    has_batchnorm = any(isinstance(layer, BatchNorm) for layer in model.leaves())
     if has_batchnorm and batch_size < 2:
         raise ValueError("a network with BatchNorm needs batch_size >= 2: the variance of a single "
                          "example is 0")
@@ -222,13 +232,16 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     limit = None
     epoch_loss = epoch_hits = 0.0
     step = 0
+    # The data was checked above, once, and the outputs are checked for a blow-up at every step:
+    # a loss of this library need not check the same arrays again (see losses.py).
+    step_loss = partial(loss, checked=True) if loss in LOSSES.values() else loss
     model.train()
     # Overflow on the way to a diverged loss is expected and handled below: no numpy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch, X_b, y_b, epoch_end in schedule:
             before = _buffers(model)
             out = model._forward(X_b)              # 1. forward (X was checked once, above)
-            value, dout = loss(out, y_b) if np.isfinite(out).all() else (math.nan, None)
+            value, dout = step_loss(out, y_b) if np.isfinite(out).all() else (math.nan, None)
             if limit is None:                                           # 2. error (or blow-up)
                 limit = DIVERGED_FACTOR * max(value, LOSS_FLOOR)
             if not (math.isfinite(value) and value <= limit):           # NaN, inf, or too large
@@ -264,11 +277,11 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
 
 def _buffers(model):
     """The running statistics before a step, to put back if the step turns out to diverge."""
-    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.layers]
+    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.leaves()]
 
 
 def _restore_buffers(model, saved):
-    for layer, state in zip(model.layers, saved):
+    for layer, state in zip(model.leaves(), saved):
         for k, v in state.items():
             setattr(layer, k, v)
 

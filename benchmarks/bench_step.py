@@ -1,7 +1,9 @@
 """Median time of one training step (forward, loss, backward, SGD update) for four networks,
 measured side by side in one run:
 
-- backprop_lib (what the course uses),
+- backprop_lib (what the course uses), its step as ``bp.train`` runs it: the outputs checked for
+  a blow-up, the loss told ``checked=True`` (train checked the data once, before the first step);
+  ``--loss-checks`` adds the same step with the loss checking its inputs again at every step,
 - a plain straightforward numpy implementation (benchmarks/plain_numpy.py),
 - the step's matrix products alone (the floor no numpy engine can beat),
 - PyTorch on the CPU, if it happens to be installed.
@@ -42,7 +44,7 @@ def same_start(sizes, activation):
     return plain.W, plain.b
 
 
-def engine_step(sizes, activation, X, y):
+def engine_step(sizes, activation, X, y, checked=True):
     model = bp.mlp(sizes, activation=activation, seed=0)
     for layer, W, b in zip(model.dense_layers(), *same_start(sizes, activation)):
         layer.W.value[...] = W
@@ -51,8 +53,10 @@ def engine_step(sizes, activation, X, y):
     params = model.parameters()
 
     def step():                                      # the four steps of bp.train's loop
-        out = model._forward(X)
-        _, dout = bp.softmax_cross_entropy(out, y)
+        out = model._forward(X)                      # (train checked X once, before step 1)
+        if not np.isfinite(out).all():               # train's blow-up check, at every step
+            raise FloatingPointError("the benchmark's network blew up")
+        _, dout = bp.softmax_cross_entropy(out, y, checked=checked)   # train: checked=True
         model.backward(dout, input_grad=False)
         opt.step(params)
     return step
@@ -139,6 +143,9 @@ def main():
                              "worked with large arrays has: the C allocator then keeps freed "
                              "memory for reuse instead of returning it, so a fresh array costs "
                              "no page faults and reusing arrays gains nothing")
+    parser.add_argument("--loss-checks", action="store_true",
+                        help="add a column: the engine's step with the loss checking its inputs "
+                             "again at every step (what train spares it: checked=False)")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time with the process's CPU time instead of the wall clock: on a "
                              "machine shared with other work, time spent waiting for a core is "
@@ -164,6 +171,8 @@ def main():
           + ("; CPU time" if args.cpu_time else ""))
     header = f"{'network':34s} {'engine':>10s} {'plain':>10s} {'matmuls':>10s} " \
              f"{'engine/plain':>12s} {'engine/matmuls':>14s}"
+    if args.loss_checks:
+        header += f" {'checks':>10s} {'checks/plain':>12s}"
     if have_torch:
         header += f" {'torch':>10s} {'torch/engine':>12s}"
     print(header)
@@ -175,6 +184,8 @@ def main():
         fns = {"engine": engine_step(sizes, activation, X, y),
                "plain": plain_step(sizes, activation, X, y),
                "matmuls": matmul_floor(sizes, activation, X, y)}
+        if args.loss_checks:
+            fns["checks"] = engine_step(sizes, activation, X, y, checked=False)
         if have_torch:
             fns["torch"] = torch_step(sizes, activation, X, y)
         fns["engine"]()                              # the first call makes the arrays
@@ -186,6 +197,8 @@ def main():
         row = f"{name:34s} {med['engine'] * 1e6:8.0f}us {med['plain'] * 1e6:8.0f}us " \
               f"{med['matmuls'] * 1e6:8.0f}us {med['engine'] / med['plain']:11.2f}x " \
               f"{med['engine'] / med['matmuls']:13.2f}x"
+        if args.loss_checks:
+            row += f" {med['checks'] * 1e6:8.0f}us {med['checks'] / med['plain']:11.2f}x"
         if have_torch:
             row += f" {med['torch'] * 1e6:8.0f}us {med['torch'] / med['engine']:11.2f}x"
         print(row)

@@ -1,5 +1,6 @@
 """Bad input gets a clear error that names the problem and the fix, before any state changes."""
 
+import re
 import warnings
 
 import numpy as np
@@ -196,3 +197,29 @@ def test_other_bad_arguments():
         bp.train(bp.mlp([2, 2]), np.zeros((2, 2)), np.zeros(2, dtype=int), epochs=0)
     with pytest.raises(ValueError, match="noise must be a number >= 0"):
         bp.datasets.moons(noise=-1)
+
+
+@pytest.mark.parametrize("norm", [bp.BatchNorm, bp.LayerNorm])
+@pytest.mark.parametrize("bad,words", [(np.inf, r"got inf \(first at index \(1, 2\)\)"),
+                                       (1e200, r"too large to square \(up to 1e\+200\)")])
+def test_a_normalization_layer_names_a_blow_up_in_its_input(norm, bad, words):
+    layer = norm(3)
+    stats = {k: v.copy() for k, v in layer.buffers().items()}
+    X = np.ones((4, 3))
+    X[1, 2] = bad
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer.forward(X)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages                 # numpy's own 'invalid value' is not shown
+    assert messages[0].startswith(layer.name), messages[0]
+    assert re.search(words, messages[0]) and "smaller learning rate" in messages[0], messages[0]
+    assert "np.isfinite(X).all()" in messages[0]
+    for k, v in layer.buffers().items():                # running statistics not moved, finite
+        np.testing.assert_array_equal(v, stats[k])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(invalid="ignore"):             # train's blow-up handling: no 2nd warning
+            layer.forward(X)
+        out = layer.forward(np.arange(12.0).reshape(4, 3))   # the next batch is normal again
+    assert np.isfinite(out).all()

@@ -11,7 +11,7 @@ import pytest
 from backprop_lib.exercises import sandbox
 
 LESSONS = ["lesson01", "lesson02", "lesson03", "lesson04", "lesson05", "lesson06", "lesson07",
-           "lesson08", "lesson09"]
+           "lesson08", "lesson09", "lesson10"]
 EXERCISES = {}
 for lesson in LESSONS:
     try:

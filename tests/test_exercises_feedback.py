@@ -97,6 +97,37 @@ def test_fall_back_says_why_and_uses_the_reference():
     assert fb.fall_back(len, verdict, "mse").message.startswith(f"mse: {verdict.message}")
 
 
+def test_two_numbers_are_called_proportional_only_for_a_telling_factor():
+    """Any two numbers are proportional: for single numbers diagnose names a factor only when it
+    is one a slip produces (2, 1/2, a whole number n, 1/n), and otherwise shows both."""
+    message = fb.diagnose("dL/dw", 0.3, 0.7).message
+    assert "proportional" not in message and message == "dL/dw: yours 0.3, expected 0.7"
+    assert "yours 0.3, expected 0.7" in fb.diagnose("loss", [[0.3]], [[0.7]]).message
+    assert "proportional" not in fb.diagnose("loss", 0.7 * 1.37, 0.7).message
+    for got, words in ((1.4, "a factor 2: check the derivative of a square or a mean"),
+                       (0.35, "a factor 1/2"),
+                       (2.8, "a whole-number factor 4: a sum where a mean belongs"),
+                       (0.7 / 32, "a factor 1/32: a mean where a sum belongs"),
+                       (-1.4, "the sign is wrong) (a factor 2")):
+        message = fb.diagnose("loss", got, 0.7).message
+        assert "proportional to the answer" in message and words in message, message
+    assert "wrong sign" in fb.diagnose("loss", -0.7, 0.7).message
+    # arrays that are proportional still are a finding, whatever the factor
+    message = fb.diagnose("dW", 1.37 * np.arange(1.0, 4.0), np.arange(1.0, 4.0)).message
+    assert "proportional to the answer: 1.37 times the answer (too large)" in message
+    # one nonzero entry is one number again
+    message = fb.diagnose("db", [0.0, 0.3], [0.0, 0.7]).message
+    assert "proportional" not in message and "yours 0.3, expected 0.7" in message
+
+
+def test_a_local_derivative_off_by_no_telling_factor_is_told_to_rederive():
+    def wrong_product(op, a, b=0.0):
+        return a + b if op == "*" else chain_rule.local_derivative_reference(op, a, b)
+
+    message = chain_rule.check_local_derivative(wrong_product).message
+    assert "proportional" not in message and "rederive d(a·b)/da" in message, message
+
+
 def test_close():
     assert fb.close([1.0, 2.0], np.array([1.0, 2.0 + 1e-12]))
     assert not fb.close([1.0, 2.0], [[1.0, 2.0]])                  # shapes must agree
@@ -126,6 +157,88 @@ def test_run_returns_the_value_and_is_ok():
 def test_run_marks_a_stub():
     outcome = run(stub, np.ones(3))
     assert outcome.stub and not outcome.ok and outcome.problem is None
+
+
+def test_run_tells_a_stub_from_code_that_reaches_a_leftover_raise():
+    """Only the template's body (raise NotImplementedError, with a docstring or a message, or
+    reached through a lambda) is "not attempted"; code that the learner wrote and that still
+    reaches a raise is named, with the line."""
+    def documented(X):
+        """The template, with a docstring and a message."""
+        raise NotImplementedError("your code here")
+
+    def ends_with_it(X):
+        Z = X * 2  # noqa: F841
+        raise NotImplementedError
+
+    def code_below_it(X):
+        raise NotImplementedError
+        return X * 2
+
+    def one_case_left(X):
+        if X.ndim == 2:
+            return X * 2
+        else:
+            raise NotImplementedError
+
+    def helper(X):
+        raise NotImplementedError
+
+    def calls_a_stub(X):
+        Z = X * 2
+        return helper(Z)
+
+    def unfinished_helper(X):
+        Y = X + 1  # noqa: F841
+        raise NotImplementedError
+
+    def calls_unfinished(X):
+        return unfinished_helper(X) * 2
+
+    for fn in (stub, documented, lambda X: documented(X)):
+        outcome = run(fn, np.ones(3))
+        assert outcome.stub and outcome.problem is None
+    for fn, words in (
+            (ends_with_it, "your function still ends with raise NotImplementedError (line 3 of "
+                           "`ends_with_it`: raise NotImplementedError)"),
+            (code_below_it, "still starts with raise NotImplementedError (line 2 of "
+                            "`code_below_it`: raise NotImplementedError), so the code you wrote "
+                            "below it never runs: delete that line"),
+            (one_case_left, "still raises NotImplementedError for these inputs (line 5 of "
+                            "`one_case_left`"),
+            (calls_a_stub, "your function calls `helper`, which still raises "
+                           "NotImplementedError (it is still the template): write it first"),
+            (calls_unfinished, "your function calls `unfinished_helper`, which still raises "
+                               "NotImplementedError (line 3 of `unfinished_helper`"),
+            (lambda X: ends_with_it(X), "still ends with raise NotImplementedError")):
+        outcome = run(fn, np.ones(3))
+        assert not outcome.stub and not outcome.ok and words in outcome.problem, outcome.problem
+        assert "X: array of shape (3,)" in outcome.problem
+    # and a checker says so, as an attempt (not "not attempted yet")
+    answer = forward.check_dense_forward(lambda X, W, b: ends_with_it(X))
+    assert answer.attempted and NOT_ATTEMPTED not in answer.message
+    assert "still ends with raise NotImplementedError" in answer.message
+
+
+def test_run_without_the_source_falls_back_to_the_first_line():
+    """A function made by exec has no source to read: a raise at its first statement is a stub,
+    one further down is named."""
+    space = {}
+    exec("def made(x):\n    raise NotImplementedError\n"
+         "def later(x):\n    y = x + 1\n    raise NotImplementedError\n", space)
+    assert run(space["made"], 1).stub
+    outcome = run(space["later"], 1)
+    assert not outcome.stub and "still raises NotImplementedError" in outcome.problem
+
+
+def test_a_not_implemented_error_from_the_library_is_the_learners_call():
+    def uses_the_library(x):
+        from backprop_lib.activations import Activation
+        return Activation().local_grad()          # the base class has no f' of its own
+
+    outcome = run(uses_the_library, np.ones(2))
+    assert not outcome.stub and "NotImplementedError" in outcome.problem
+    assert "line 3 of `uses_the_library`" in outcome.problem
 
 
 def test_run_names_the_exception_the_learners_line_and_the_shapes():
@@ -270,6 +383,25 @@ def test_attempt_reports_the_problem_and_shows_the_printed_lines(capsys):
     assert value is None and "IndexError" in why and "index 5" in why
     assert "debug 3" in capsys.readouterr().out
     assert fb.attempt(stub, 1) == (None, fb.STUB)
+
+
+def test_call_gives_the_value_or_the_answer_to_return(capsys):
+    def reference(x):
+        return x
+
+    def noisy(x):
+        print("debug", x)
+        raise IndexError("index 5 is out of bounds")
+
+    assert fb.call(lambda x: 2 * x, 3, reference=reference, title="t") == (6, None)
+    value, answer = fb.call(noisy, 3, reference=reference, title="t", on="on a case: ")
+    assert value is None and answer is not None and not answer.ok and answer.use is reference
+    assert answer.message.startswith("t: on a case: your function raised IndexError")
+    assert "debug 3" in capsys.readouterr().out
+    value, answer = fb.call(stub, 3, reference=reference, title="t", on="on a case: ")
+    assert value is None and answer.message == f"t: {NOT_ATTEMPTED}" and not answer.attempted
+    value, answer = fb.call(lambda x: None, 3, reference=reference, title="t")
+    assert value is None and answer is None              # a None returned is the checker's to name
 
 
 def test_a_time_limit_hit_while_printing_says_how_much_was_printed():

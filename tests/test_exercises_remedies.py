@@ -128,6 +128,18 @@ def test_fix_unchanged_and_wrong_fix_report_the_checklist():
     assert "dead ReLUs" in wrong.message
 
 
+@pytest.mark.parametrize("name, change, words", [
+    ("deep_sigmoid", {"norm": "layer"}, "cannot bring back differences between examples"),
+    ("deep_sigmoid", {"lr": 1.0}, "scales every layer's step alike"),
+    ("dead_relu", {"activation": "leaky_relu"}, "passes back only its slope (1%)"),
+    ("dead_relu", {"lr": 0.01}, "no learning rate can move"),
+])
+def test_typical_wrong_fixes_are_named_in_the_learners_terms(name, change, words):
+    answer = ex.check_fix(name, lambda c: {**c, **change})
+    assert not answer.ok and words in answer.message, answer.message
+    assert "checklist" in answer.message                      # and the checklist still speaks
+
+
 def test_fix_bad_returns():
     assert "returned None" in ex.check_fix("zero_init", lambda c: None).message
     bad_key = ex.check_fix("zero_init", lambda c: {**c, "learning_rate": 0.1})

@@ -103,6 +103,8 @@ def test_alignment_endless_loop_and_printing_are_survived(monkeypatch, capsys):
             print("line", i)
         return ex.reference_alignment(A, dZ)
 
+    monkeypatch.setattr(sandbox, "LIMIT", 5.0)     # a busy machine must not turn slow printing
+    # into a time-out: this case is about the printing, the loop above about the limit
     assert ex.check_alignment(chatty).ok
     assert len(capsys.readouterr().out.splitlines()) < 100
 

@@ -65,3 +65,26 @@ def test_layers_never_change_their_input():
         Y = layer.forward(X)
         layer.backward(np.ones_like(Y))
         np.testing.assert_array_equal(X, before)
+
+
+@pytest.mark.parametrize("loss,pred,target", [
+    (bp.mse, np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.0, 1.0], [1.0, 2.0]])),
+    (bp.binary_cross_entropy, np.array([[2.0], [-1.0], [0.3]]), np.array([[1.0], [0.0], [1.0]])),
+    (bp.softmax_cross_entropy, np.array([[2.0, -1.0, 0.5], [0.0, 4.0, 1.0]]), np.array([0, 2])),
+])
+def test_checked_skips_only_the_checks(loss, pred, target):
+    value, grad = loss(pred, target)
+    value_c, grad_c = loss(pred, target, checked=True)       # as train calls it
+    assert value_c == value and np.array_equal(grad_c, grad)
+
+
+def test_train_calls_a_loss_of_its_own_without_the_flag():
+    seen = []
+
+    def my_mse(pred, target):
+        seen.append(pred.shape)
+        return bp.mse(pred, target)
+
+    X = np.linspace(-1, 1, 20).reshape(-1, 1)
+    h = bp.train(bp.mlp([1, 4, 1], seed=0), X, X[:, 0] ** 2, loss=my_mse, epochs=3)
+    assert h.steps == 3 and seen[0] == (20, 1)

@@ -66,6 +66,28 @@ def test_update_neuron_map_changes_image_line_and_arrow():
     assert "2.00" in fig.axes[0].get_title()
 
 
+def test_the_neuron_title_writes_a_negative_term_with_a_minus_sign():
+    fig, artists = fplots.neuron_figure(w=(1.0, -1.0), b=0.0)
+    assert fig.axes[0].get_title() == "σ(1.00·x1 − 1.00·x2 + 0.00);  arrow: w"
+    fplots.update_neuron_map(artists, (-2.0, 0.5), -0.25)
+    assert fig.axes[0].get_title().startswith("σ(−2.00·x1 + 0.50·x2 − 0.25)")
+    assert fplots.neuron_formula((1e-4, -1e-4), -1e-4) == "σ(0.00·x1 + 0.00·x2 + 0.00)"
+    assert "+ -" not in fig.axes[0].get_title()
+
+
+def test_the_input_plane_has_the_same_axis_names_in_every_figure(xor):
+    """01's neuron, tiny network and network figures show the same plane: one name for its
+    axes (the course's word: input)."""
+    X, y = xor
+    figures = [fplots.neuron_figure(X=X, y=y)[0],
+               fplots.tiny_network_figure(tiny_network(), X, y)[0],
+               fplots.network_figure(tiny_network(), X, y)[0]]
+    for fig in figures:
+        ax = fig.axes[0]
+        assert (ax.get_xlabel(), ax.get_ylabel()) == fplots.INPUT_LABELS == ("x1 (input 1)",
+                                                                            "x2 (input 2)")
+
+
 def test_tiny_network_figure_two_labelled_panels(xor):
     X, y = xor
     fig, artists = fplots.tiny_network_figure(tiny_network(), X, y)

@@ -159,3 +159,11 @@ def test_saturation_explorer_updates(data):
     assert after[0] + after[-1] > before[0] + before[-1]     # piles up at 0 and 1
     box.controls["activation"].value = "tanh"
     assert box.view.axes[0].get_xlim() == (-1.0, 1.0)
+
+
+def test_diagram_title_names_the_hidden_width_not_the_input():
+    # 64 inputs, 32 hidden units: the old title said "first 7 of 64 units drawn"
+    assert gplots.diagram_title([64, 32, 32, 10], 7) == (
+        "2 hidden layers of 32 units (the first 7 units of each layer drawn; input 64, output 10)")
+    assert gplots.diagram_title([2, 4, 2], 7) == "1 hidden layer of 4 units"
+    assert "of 8-4 units" in gplots.diagram_title([3, 8, 4, 2], 5)

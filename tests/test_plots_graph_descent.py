@@ -175,3 +175,12 @@ def test_momentum_explorer_widget():
     after = np.array(fig._lr_explorer["line"].get_xdata(), dtype=float)
     assert not np.array_equal(before, after)
     assert "momentum = 0.8" in fig._suptitle.get_text()
+
+
+def test_regime_title_never_rounds_onto_a_regime_edge():
+    bowl = S.quadratic(1.0)
+    near = dplots.regime_title(S.descend(bowl, [1.0], 1.995, 25))
+    assert "lr·a = 1.995" in near and "oscillates" in near
+    assert "lr·a = 2)" in dplots.regime_title(S.descend(bowl, [1.0], 2.0, 25))
+    assert "lr·a = 1.0004" in dplots.regime_title(S.descend(bowl, [1.0], 1.0004, 25))
+    assert "lr = 2.24:" in dplots.regime_title(S.descend(bowl, [1.0], 2.2387, 25))

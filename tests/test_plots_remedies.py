@@ -63,6 +63,11 @@ def test_norm_comparison_and_update():
     fig = rplots.plot_norm_comparison(profiles, histories)
     assert all(labelled(ax) and ax.get_legend() for ax in fig.axes[:2])
     assert rplots.plot_norm_comparison(profiles).axes[0].get_legend()
+    # two runs stuck at the same loss overlap: each carries markers at its own steps
+    losses = fig.axes[1].lines
+    assert all(line.get_marker() not in (None, "None", "") for line in losses)
+    assert len({line.get_marker() for line in losses}) == len(losses)
+    assert len({line.get_markevery()[0] for line in losses}) == len(losses)
     p2, h2 = rwidgets.norm_runs(depth=5, steps=8, activation="tanh")
     rplots.update_norm_comparison(fig, p2, h2)
     assert len(fig.axes[0].lines[0].get_xdata()) == 5
@@ -102,6 +107,10 @@ def test_broken_runs_plot():
     fig = rplots.plot_broken_runs(runs)
     assert all(labelled(ax) for ax in fig.axes[:2])
     assert "checklist" in fig.axes[0].get_title()
+    # a run stopped after one step is drawn with room around it and says so
+    diverged = fig.axes[1]
+    assert "diverged" in diverged.get_title() and diverged.get_xlim()[1] >= 10
+    assert any("diverged at step" in t.get_text() for t in diverged.texts)
 
 
 def test_init_explorer_updates_in_place():

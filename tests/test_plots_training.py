@@ -185,3 +185,10 @@ def test_a_diverged_run_says_so_in_the_figure_title(spiral):
         history = bp.train(model, X, y, optimizer=bp.SGD(1e4), epochs=5)
     fig, view = tplots.training_figure(model, X, y, history)
     assert f"DIVERGED at step {history.diverged_at}" in view.title.get_text()
+
+
+def test_both_panels_mark_the_lowest_validation_loss(trained):
+    _, history = trained
+    for metric in ("loss", "accuracy"):
+        best = tplots.plot_train_val(history, metric=metric)["best"]
+        assert best.get_xdata()[0] == history.best_epoch

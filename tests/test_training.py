@@ -170,3 +170,15 @@ def test_a_huge_number_of_epochs_asks_for_no_memory_up_front():
     assert h.steps == 3000 and h.stopped_early and np.isfinite(h.loss).all()
     assert h.grad_norm.shape == (3000, 2) and np.isfinite(h.grad_norm).all()
     assert seen[:3] == [1, 2, 3] and seen[-1] == 3000
+
+
+def test_best_epoch_is_the_lowest_validation_loss_counted_from_1():
+    X, y = bp.datasets.spiral(20, seed=0)
+    h = bp.train(bp.mlp([2, 8, 3], seed=0), X, y, optimizer=bp.Adam(0.05), epochs=6,
+                 validation=(X[:15], y[:15]))
+    assert h.best_epoch == int(np.argmin(h.val_loss)) + 1
+    h.val_loss = [0.9, 0.5, 0.5, 0.7]                     # a tie: the first one
+    assert h.best_epoch == 2
+    no_val = bp.train(bp.mlp([2, 3, 3]), X, y, epochs=2)
+    with pytest.raises(ValueError, match="validation="):
+        _ = no_val.best_epoch

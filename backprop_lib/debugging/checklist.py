@@ -50,7 +50,8 @@ def label_agreement(X, y, max_points: int = 600, seed: int = 0) -> tuple[float, 
 
 
 def _layer_word(model):
-    kinds = {type(model.layers[a]) for _, _, a in dense_blocks(model) if a is not None}
+    leaves = model.leaves()
+    kinds = {type(leaves[a]) for _, _, a in dense_blocks(model) if a is not None}
     relu = kinds and all(issubclass(k, ReLU) for k in kinds)
     return "dead ReLUs" if relu else "fully saturated units"
 
@@ -232,7 +233,8 @@ def _model_findings(model, X, y, loss, config, start, diverged, ratio_check) -> 
         if dead > DEAD_ABOVE and not symmetric:
             findings.append(_dead_finding(model, X, dead, setting, start, ratio_check))
         if len(delta) >= 2 and np.all(np.isfinite(delta)):
-            findings += _flow_findings(delta, setting)
+            findings += _flow_findings(delta, setting, lambda: _ratio_without_biases(
+                model, X, y, loss))
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         agreement, chance = label_agreement(X, y)
         if agreement < chance + LABELS_MARGIN:
@@ -249,6 +251,12 @@ def _dead_finding(model, X, dead, setting, start, ratio_check) -> Finding:
     word = _layer_word(model)
     measured = f"{dead:.0%} {word} ({per_layer}): no gradient passes back through them"
     if word != "dead ReLUs":
+        revived = dead_without_biases(model, X)
+        if dead - revived > DEAD_ABOVE:          # the same experiment as for ReLU, below
+            return Finding(
+                "dead_units", f"{measured}; with the hidden biases set to 0 only {revived:.0%} "
+                "stay saturated: the biases push every pre-activation into the flat end",
+                BIAS_ADVICE, {"norm": "batch"})
         return Finding("dead_units", measured, "normalize (norm='batch') or use a smaller init",
                        {"norm": "batch"})
     at_start = dead_fraction(start.model, start.X_train) if start is not None else None
@@ -271,9 +279,33 @@ def _dead_finding(model, X, dead, setting, start, ratio_check) -> Finding:
                    "(norm='batch')", {"norm": "batch"})
 
 
-def _flow_findings(delta, setting) -> list[Finding]:
+#: for sigmoid or tanh units held in their flat ends by the biases (tests/test_debugging_fixes.py
+#: measures both halves over five seeds)
+BIAS_ADVICE = ("set the hidden biases to 0 (hidden_bias=0.0), or normalize (norm='batch' "
+               "subtracts each unit's batch mean, bias included): in the lab's short runs a "
+               "sigmoid network with zero biases still learns slowly, with BatchNorm it learns")
+
+
+def _ratio_without_biases(model, X, y, loss) -> float:
+    """First/last hidden-layer RMS of dL/dZ on a copy of ``model`` with every hidden bias 0."""
+    with np.errstate(all="ignore"):
+        delta = gradient_profile(set_hidden_bias(untouched(model), 0.0), X, y,
+                                 loss)["delta_rms"][:-1]
+    return float(delta[0] / delta[-1]) if delta[-1] > 0 else 0.0
+
+
+def _flow_findings(delta, setting, ratio_without_biases=None) -> list[Finding]:
     n_hidden, last = len(delta), delta[-1]
     ratio = delta[0] / last if last > 0 else 0.0
+    if 0 < ratio < VANISHING_BELOW and setting.get("hidden_bias", 0.0) != 0.0 \
+            and ratio_without_biases is not None and ratio_without_biases() >= VANISHING_BELOW:
+        # the experiment: the same weights with the hidden biases at 0 pass the error back, so
+        # the biases (pushing a sigmoid or tanh into its flat end) are the cause; changing the
+        # activation would keep the bias (and a ReLU below 0 is dead)
+        return [Finding(
+            "vanishing", f"layer 1 gradients {ratio:.0e} of layer {n_hidden}'s: vanishing; with "
+            "the hidden biases set to 0 it no longer vanishes: the biases push the "
+            "pre-activations into the activation's flat end", BIAS_ADVICE, {"norm": "batch"})]
     if 0 < ratio < VANISHING_BELOW:
         # ReLU with He init keeps the error's size from layer to layer (factor 1 in theory);
         # measured on the deep sigmoid network it learns on every seed (tests), where BatchNorm,

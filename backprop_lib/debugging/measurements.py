@@ -107,12 +107,12 @@ def batch_dependence(model: Sequential, X, index: int = 0, batches: int = 20,
         raise ValueError(f"batch_size ({batch_size}) is larger than X ({X.shape[0]} rows)")
     rng = as_rng(seed)
     probe = untouched(model)             # a training-mode forward updates the running averages
-    saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in probe.layers]
+    saved = [{k: v.copy() for k, v in layer.buffers().items()} for layer in probe.leaves()]
     others = np.delete(np.arange(X.shape[0]), index)
     outputs = {"train": [], "eval": []}
 
     def restore():                       # every batch starts from the model's own statistics
-        for layer, state in zip(probe.layers, saved):
+        for layer, state in zip(probe.leaves(), saved):
             for k, v in layer.buffers().items():
                 v[...] = state[k]
 

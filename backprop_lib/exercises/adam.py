@@ -8,15 +8,19 @@ the reference state, through ``sandbox.run`` (copied inputs, a time limit, every
 in the learner's terms), and names the classic mistakes by comparing with each of them.
 
 An in-place update (``w -= ...``, ``m *= beta1``) is fine as long as the function returns the
-three arrays: it works on copies.
+three arrays: it works on copies. Both forms of the step in Kingma and Ba (2015) pass: the
+paper's Algorithm 1, lr·m̂/(√v̂ + ε), and its "efficient" form, lr_t·m/(√v + ε) with
+lr_t = lr·√(1 - β2^t)/(1 - β1^t), which differs only in where ε sits (it acts as
+ε/√(1 - β2^t) there). One column of gradients is tiny (1e-4), so that ε matters and ε inside the
+square root is caught.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .feedback import Answer, close, diagnose, fall_back, not_attempted
-from .sandbox import LIMIT, as_array, run
+from .feedback import Answer, call, close, diagnose, fall_back
+from .sandbox import LIMIT, as_array
 
 TITLE = "adam_step"
 HYPER = dict(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
@@ -34,6 +38,14 @@ def adam_step_reference(w, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e
     return w, m, v
 
 
+def adam_step_efficient(w, grad, m, v, t, lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The paper's "efficient" ordering: fold both corrections into the learning rate."""
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad * grad
+    lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    return w - lr_t * m / (np.sqrt(v) + eps), m, v
+
+
 def _mistakes(w, grad, m, v, t, lr, beta1, beta2, eps) -> dict:
     """The classic wrong versions, {"m": {message: m}, "v": {...}, "w": {...}}, each computed
     from the right state so that one mistake changes one of the three."""
@@ -48,12 +60,25 @@ def _mistakes(w, grad, m, v, t, lr, beta1, beta2, eps) -> dict:
                "beta*old + (1 - beta)*new")
     corrected = ("the bias-corrected value was returned as the new state: keep the uncorrected "
                  "running average (the correction is recomputed from t at every step)")
+    stale = ("unchanged from the input: compute the new running average and return it, or "
+             "the next step starts from the old state")
+    inside = ("ε is inside the square root: it belongs outside, sqrt(v̂) + eps (inside, it "
+              "acts as √ε = 1e-4 and swamps small gradients)")
+    lr_t = lr * np.sqrt(c2) / c1
     return {
-        "m": {swapped: (1 - beta1) * m + beta1 * grad, corrected: m1 / c1},
+        "m": {swapped: (1 - beta1) * m + beta1 * grad, corrected: m1 / c1, stale: m},
         "v": {"v averages the gradient, not its square: v = beta2*v + (1 - beta2) * grad**2":
               beta2 * v + (1 - beta2) * grad,
-              swapped: (1 - beta2) * v + beta2 * grad * grad, corrected: v1 / c2},
+              swapped: (1 - beta2) * v + beta2 * grad * grad, corrected: v1 / c2, stale: v},
         "w": {
+            inside: w - lr * (m1 / c1) / np.sqrt(v1 / c2 + eps),
+            "ε is inside the square root: it belongs outside, sqrt(v) + eps (inside, it acts "
+            "as √ε = 1e-4 and swamps small gradients)": w - lr_t * m1 / np.sqrt(v1 + eps),
+            "the step uses the raw gradient, not the running mean m̂ (that is RMSProp with a "
+            "bias correction): w - lr * m̂ / (sqrt(v̂) + eps)":
+                w_after(grad, v1 / c2),
+            "the correction uses t + 1 (beta**(t+1)); t counts from 1 and the correction "
+            "uses this step's t": w_after(m1 / (1 - beta1 ** (t + 1)), v1 / (1 - beta2 ** (t + 1))),
             "no bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) before the "
             "step (the averages start at 0, so early on they are too small)": w_after(m1, v1),
             "only m is bias-corrected: v needs its own correction, v / (1 - beta2**t)":
@@ -81,7 +106,7 @@ def _cases():
     m, v = np.zeros_like(w), np.zeros_like(w)
     cases = []
     for t in range(1, 5):
-        grad = rng.normal(size=w.shape) * np.array([[1.0, 10.0, 0.1]])   # different scales
+        grad = rng.normal(size=w.shape) * np.array([[1.0, 10.0, 1e-4]])  # different scales
         cases.append((w, grad, m, v, t))
         w, m, v = adam_step_reference(w, grad, m, v, t, **HYPER)
     return cases
@@ -106,29 +131,35 @@ def _as_triple(value):
     return arrays, None
 
 
+def _matches(got, *expected):
+    """For each returned array, the index of the expected array it equals (or -1)."""
+    return [next((i for i, e in enumerate(expected) if close(g, e)), -1) for g in got]
+
+
 def check_adam_step(fn, limit: float = LIMIT) -> Answer:
     """Exercise: ``fn(w, grad, m, v, t, lr, beta1, beta2, eps)`` returns (w, m, v) after one step
     of Adam. Right: ``use`` is ``fn``; otherwise the reference, with the mistake named."""
     for w, grad, m, v, t in _cases():
         args = (w, grad, m, v, t, HYPER["lr"], HYPER["beta1"], HYPER["beta2"], HYPER["eps"])
-        outcome = run(fn, *args, limit=limit)
-        if outcome.printed:
-            print(outcome.printed)
-        if outcome.stub:
-            return not_attempted(TITLE, adam_step_reference)
-        if outcome.problem:
-            return fall_back(adam_step_reference, outcome.problem, TITLE)
-        got, why = _as_triple(outcome.value)
+        value, answer = call(fn, *args, reference=adam_step_reference, title=TITLE, limit=limit)
+        if answer is not None:
+            return answer
+        got, why = _as_triple(value)
         if why:
             return fall_back(adam_step_reference, why, TITLE)
         w_ref, m_ref, v_ref = adam_step_reference(*args)
+        w_eff = adam_step_efficient(*args)[0]            # the paper's other form: also right
         wrong = _mistakes(*args)
         at = f"at step t = {t}: "
+        if not all(close(g, e) for g, e in zip(got, (w_ref, m_ref, v_ref))) and \
+                sorted(_matches(got, w_ref, m_ref, v_ref)) == [0, 1, 2]:
+            return fall_back(adam_step_reference, f"{at}the three arrays are right but in another "
+                             "order: return them as (w, m, v)", TITLE)
         for name, g, e in (("m", got[1], m_ref), ("v", got[2], v_ref), ("w", got[0], w_ref)):
-            if close(g, e):
+            if close(g, e) or (name == "w" and close(g, w_eff)):
                 continue
-            for message, value in wrong[name].items():
-                if close(g, value):
+            for message, wrong_value in wrong[name].items():
+                if close(g, wrong_value):
                     return fall_back(adam_step_reference, f"{at}new {name}: {message}", TITLE)
             if name == "w" and t == 1 and not np.all(np.isfinite(g)):
                 return fall_back(adam_step_reference, at + "the new w is NaN or inf: does the "
@@ -140,4 +171,4 @@ def check_adam_step(fn, limit: float = LIMIT) -> Answer:
                   use=fn)
 
 
-__all__ = ["check_adam_step", "adam_step_reference", "HYPER"]
+__all__ = ["check_adam_step", "adam_step_reference", "adam_step_efficient", "HYPER"]

@@ -32,6 +32,7 @@ from .feedback import (
     Verdict,
     as_array,
     attempt,
+    close,
     explain,
     not_attempted,
     run,
@@ -42,7 +43,8 @@ from .sandbox import TIMED_OUT, describe
 
 # ---------------------------------------------------------------- the reference answers
 def dense_backward_reference(dZ, X, W):
-    """Backward of Z = X @ W + b: dL/dX = dL/dZ · W^T, dL/dW = X^T · dL/dZ, dL/db = Σ_n dL/dZ."""
+    """Backward of Z = X @ W + b: dL/dX = dL/dZ · W^T, dL/dW = X^T · dL/dZ, dL/db = Σ_n dL/dZ
+    (· the matrix product, ⊙ the elementwise one, as in notebook 04)."""
     dX = dZ @ W.T                 # (n, fan_out) @ (fan_out, fan_in) -> (n, fan_in)
     dW = X.T @ dZ                 # (fan_in, n) @ (n, fan_out)      -> (fan_in, fan_out)
     db = dZ.sum(axis=0)           # b is added to every row: sum over the batch -> (fan_out,)
@@ -50,12 +52,12 @@ def dense_backward_reference(dZ, X, W):
 
 
 def sigmoid_backward_reference(dY, Z, Y):
-    """Backward of Y = σ(Z): dL/dZ = dL/dY · σ'(Z) = dL/dY · Y·(1 - Y)."""
+    """Backward of Y = σ(Z): dL/dZ = dL/dY ⊙ σ'(Z) = dL/dY ⊙ Y ⊙ (1 - Y)."""
     return dY * Y * (1.0 - Y)
 
 
 def tanh_backward_reference(dY, Z, Y):
-    """Backward of Y = tanh(Z): dL/dZ = dL/dY · (1 - Y²)."""
+    """Backward of Y = tanh(Z): dL/dZ = dL/dY ⊙ (1 - Y²)."""
     return dY * (1.0 - Y * Y)
 
 
@@ -80,10 +82,14 @@ def dense_mistakes(dZ, X, W) -> dict:
             "averaged instead of summed over the batch: dL/db = dL/dZ.sum(axis=0)":
                 dZ.mean(axis=0),
             "wrong sign on dL/db": -dZ.sum(axis=0),
+            "db has shape (1, fan_out): sum without keepdims=True, so that db has the shape "
+            "of b, (fan_out,)": dZ.sum(axis=0, keepdims=True),
         },
         "dX": {
             "wrong sign on dL/dX": -(dZ @ W.T),
             "dX = W @ dZ.T: the transpose of the answer: dL/dX = dL/dZ @ W.T": W @ dZ.T,
+            "dX divided by the batch size: the loss already averages (its gradient carries "
+            "1/n), dL/dX = dL/dZ @ W.T": dZ @ W.T / n,
         },
     }
     if dZ.shape[1] == W.shape[0]:
@@ -99,13 +105,17 @@ def dense_mistakes(dZ, X, W) -> dict:
 def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
     if kind == "sigmoid":
         return {
-            "used Z instead of Y in the sigmoid's derivative: σ'(Z) = Y·(1 - Y) with "
-            "Y = σ(Z), not Z·(1 - Z)": dY * Z * (1 - Z),
-            "forgot to multiply by the upstream gradient dL/dY (chain rule: dL/dZ = dL/dY · "
+            "used Z instead of Y in the sigmoid's derivative: σ'(Z) = Y ⊙ (1 - Y) with "
+            "Y = σ(Z), not Z ⊙ (1 - Z)": dY * Z * (1 - Z),
+            "forgot to multiply by the upstream gradient dL/dY (chain rule: dL/dZ = dL/dY ⊙ "
             "σ'(Z))": Y * (1 - Y),
-            "returned dL/dY unchanged: the sigmoid's local derivative Y·(1 - Y) is missing": dY,
-            "wrong sign: σ'(Z) = Y·(1 - Y) is positive": -dY * Y * (1 - Y),
-            "the factor (1 - Y) is missing: σ'(Z) = Y·(1 - Y)": dY * Y,
+            "returned dL/dY unchanged: the sigmoid's local derivative Y ⊙ (1 - Y) is missing": dY,
+            "wrong sign: σ'(Z) = Y ⊙ (1 - Y) is positive": -dY * Y * (1 - Y),
+            "the factor (1 - Y) is missing: σ'(Z) = Y ⊙ (1 - Y)": dY * Y,
+            "(1 - Y) is squared: σ'(Z) = Y ⊙ (1 - Y)": dY * Y * (1 - Y) ** 2,
+            "1 + Y where 1 - Y belongs: σ'(Z) = Y ⊙ (1 - Y)": dY * Y * (1 + Y),
+            "divided by the number of rows: an activation's backward is elementwise, the "
+            "loss's gradient already carries the 1/N": dY * Y * (1 - Y) / Z.shape[0],
         }
     return {
         "used Z instead of Y in tanh's derivative: 1 - Y² with Y = tanh(Z), not 1 - Z²":
@@ -114,6 +124,8 @@ def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
         "forgot to multiply by the upstream gradient dL/dY": 1 - Y * Y,
         "returned dL/dY unchanged: tanh's local derivative 1 - Y² is missing": dY,
         "wrong sign: tanh'(Z) = 1 - Y² is positive": -dY * (1 - Y * Y),
+        "divided by the number of rows: an activation's backward is elementwise, the loss's "
+        "gradient already carries the 1/N": dY * (1 - Y * Y) / Z.shape[0],
     }
 
 
@@ -138,6 +150,11 @@ def _dense_verdicts(fn, case) -> tuple[dict | None, str | None]:
     ref = dict(zip(("dX", "dW", "db"), dense_backward_reference(dZ, X, W)))
     wrong = dense_mistakes(dZ, X, W)
     got = dict(zip(("dX", "dW", "db"), out))
+    found = [next((k for k in ref if close(g, ref[k])), None) for g in out]
+    if None not in found and found != ["dX", "dW", "db"]:
+        order = ", ".join(found)
+        return None, (f"the three arrays are right but returned in the order ({order}): "
+                      "return them as (dX, dW, db)")
     return {k: explain(f"dense {k}", got[k], ref[k], wrong[k]) for k in ("dX", "dW", "db")}, None
 
 
@@ -173,6 +190,12 @@ def diagnose_activation(fn, kind: str = "sigmoid"):
     got, why = attempt(fn, dY, Z, Y)
     if why:
         return Verdict(False, why if why == STUB else f"{kind} dZ: {kind}_backward: {why}")
+    arr, _ = as_array(got)
+    if arr is not None and arr.shape != ref.shape and arr.ndim == 2 and \
+            arr.shape[0] == arr.shape[1] in ref.shape:
+        return Verdict(False, f"{kind} dZ: shape {arr.shape}, expected {ref.shape}: a matrix "
+                              "product (@) where the elementwise product (*) belongs: each "
+                              "entry of dL/dZ is dL/dY times the derivative at that entry")
     return explain(f"{kind} dZ", got, ref, activation_mistakes(dY, Z, Y, kind), derivative=True)
 
 
@@ -320,6 +343,15 @@ def _objective(model, X, y):
     return f
 
 
+def _repeats(text: str, broken: str) -> bool:
+    """True when a function's own verdict ``text`` only repeats why the pass stopped (it raised,
+    returned None, ...); a verdict that names a mistake (an order, a product) is worth saying."""
+    for name in ("dense_backward: ", "sigmoid_backward: ", "tanh_backward: "):
+        text = text.removeprefix(name)
+    head = text.split("\n")[0].split(" (inputs")[0][:30].replace("three", "3")
+    return head in broken.replace("three", "3")
+
+
 def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
                    seed: int = 0) -> BackwardReport:
     """Grade the learner's backward functions inside a network Dense -> Sigmoid -> Dense.
@@ -373,13 +405,19 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
 
     dense_v = diagnose_dense(dense_backward)
     act_v = diagnose_activation(sigmoid_backward, kind)
+    said = set()
     for k, v in dense_v.items():
         text = v.message.split(": ", 1)[1]
-        if not v.ok and not (broken and text.startswith("dense_backward")):
+        if v.ok or text in said or (broken and _repeats(text, broken)):
+            continue
+        said.add(text)
+        if text.startswith("dense_backward: "):    # about the whole function (order, None...)
+            messages.append(f"→ {text}")
+        else:
             param = {"dW": "every dense*.W", "db": "every dense*.b",
                      "dX": "everything below the top layer"}[k]
             messages.append(f"→ {param} is off because of dense_backward's {k}: {text}")
-    if not act_v.ok and not (broken and broken.startswith(f"{kind}_backward")):
+    if not act_v.ok and not (broken and _repeats(act_v.message.split(": ", 1)[1], broken)):
         text = act_v.message.split(": ", 1)[1]
         top_right = all(errors.get(f"dense2.{p}", np.inf) < SUSPICIOUS for p in ("W", "b"))
         if top_right:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import STUB, Answer, as_array, attempt, fall_back, not_attempted
+from .feedback import Answer, as_array, call, fall_back
 
 
 def reference_clip_by_norm(g, max_norm):
@@ -50,11 +50,10 @@ def check_clip_by_norm(fn) -> Answer:
     """Run ``fn(g, max_norm)`` on a long, a short and a zero gradient and name the mistake."""
     title = "clip_by_norm"
     for what, g, max_norm in _cases():
-        got, why = attempt(fn, g, max_norm)
-        if why == STUB:
-            return not_attempted(title, reference_clip_by_norm)
-        if why:
-            return fall_back(reference_clip_by_norm, f"on {what}: {why}", title)
+        got, answer = call(fn, g, max_norm, reference=reference_clip_by_norm, title=title,
+                           on=f"on {what}: ")
+        if answer is not None:
+            return answer
         if np.ndim(got) == 0 and got is not None:
             return fall_back(reference_clip_by_norm, f"on {what}: you returned one number (a "
                              "norm?); return the clipped gradient vector", title)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .chain_rule import run_cases
-from .feedback import STUB, Answer, as_array, attempt, explain, fall_back, not_attempted
+from .feedback import Answer, as_array, call, explain, fall_back
 from .sandbox import describe
 
 
@@ -79,6 +79,18 @@ def _momentum_mistakes(w, v, grad, lr, mu):
         "the new w uses the old velocity: update v first, then w <- w + v": (w + v, v_ok),
         "momentum is ignored: this is a plain step": (w - lr * grad, -lr * grad),
         "the pair is swapped: return (w, v), the new w first": (v_ok, w + v_ok),
+        "w moved but v was not updated: return the new velocity v = μ·v - lr·grad too, or the "
+        "next step starts from the old one": (w + v_ok, v),
+        "the step goes against the velocity: v already points downhill, so w <- w + v":
+            (w - v_ok, v_ok),
+        "μ scales the gradient instead of the old velocity: v <- μ·v - lr·grad":
+            (w + v - mu * lr * grad, v - mu * lr * grad),
+        "this is the averaging form v <- μ·v + (1 - μ)·(-lr·grad): here v is the heavy ball's "
+        "velocity, v <- μ·v - lr·grad (no factor 1 - μ)":
+            (w + mu * v - (1 - mu) * lr * grad, mu * v - (1 - mu) * lr * grad),
+        "this is the form that sums gradients (v <- μ·v + grad, w <- w - lr·v, as PyTorch "
+        "writes it): here v is the velocity itself, v <- μ·v - lr·grad, then w <- w + v":
+            (w - lr * (mu * v + grad), mu * v + grad),
     }
 
 
@@ -89,11 +101,9 @@ MOMENTUM_CASES = [(np.array([1.0, -1.0]), np.array([0.2, 0.1]), np.array([0.5, -
 def check_momentum_step(fn) -> Answer:
     """Exercise: ``fn(w, v, grad, lr, mu)`` returns (new w, new v)."""
     case = MOMENTUM_CASES[0]
-    got, why = attempt(fn, *case)
-    if why == STUB:
-        return not_attempted("momentum_step", momentum_step_reference)
-    if why:
-        return fall_back(momentum_step_reference, why, "momentum_step")
+    got, answer = call(fn, *case, reference=momentum_step_reference, title="momentum_step")
+    if answer is not None:
+        return answer
     if got is None:
         return fall_back(momentum_step_reference, "your function returned None; did you forget "
                                                   "`return w, v`?", "momentum_step")

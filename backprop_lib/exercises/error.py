@@ -83,7 +83,7 @@ def _mse_loss_hint(got, pred, target):
 
 
 def check_mse(fn) -> Answer:
-    """Check fn(pred, target) -> (loss, dL/dpred) against ``bp.mse`` on (4, 1) and (5, 3)."""
+    """Check fn(pred, target) -> (loss, dL/dpred) against ``bp.mse`` on (6, 1) and (5, 3)."""
     title = "mse"
     for pred, target in _mse_cases():
         got, problem = _call(fn, pred.copy(), target.copy())
@@ -103,8 +103,22 @@ def check_mse(fn) -> Answer:
         try:
             loss = number(loss)
         except (TypeError, ValueError):
+            hint = ""
+            if np.shape(loss) == pred.shape and np.size(grad) == 1:
+                hint = ": you returned (gradient, loss); return them in the order (loss, grad)"
+            elif np.shape(loss) in ((pred.shape[1],), (1, pred.shape[1])):
+                hint = (": you averaged each column (axis=0); the loss averages ALL N entries, "
+                        "np.mean((pred - target) ** 2) with no axis")
+            elif np.shape(loss) == pred.shape:
+                hint = ": these are the squared errors, one per entry; take their mean"
             return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
-                                            f"got shape {np.shape(loss)}", title)
+                                            f"got shape {np.shape(loss)}{hint}", title)
+        if (grad is not None and not isinstance(grad, str)
+                and np.size(grad) in (1, pred.shape[1]) and np.size(grad) < pred.size):
+            return fall_back(mse_reference, f"{where}: the gradient has shape {np.shape(grad)}; "
+                                            "it needs one entry per prediction, shaped like pred "
+                                            "(dL/dpred_ij for every i, j): do not sum or average "
+                                            "it", title)
         if not np.isclose(loss, exp_loss, rtol=1e-6):
             hint = _mse_loss_hint(loss, pred, target)
             return fall_back(mse_reference, f"{where}: loss {loss:.6g}, expected {exp_loss:.6g}"
@@ -143,8 +157,14 @@ def check_softmax_ce_grad(fn) -> Answer:
         where = f"with logits {logits.shape}"
         big = np.abs(logits).max() > 100
         if problem is not None:
+            if "could not be broadcast" in problem:
+                problem += ("\n  (dividing an (n, C) array by its row sums needs them as a "
+                            "column: .sum(axis=1, keepdims=True))")
             return fall_back(ref, f"{where} your function {problem}", title)
         expected = ref(logits, labels)
+        if isinstance(got, tuple | list) and len(got) == 2 and np.shape(got[1]) == expected.shape:
+            return fall_back(ref, f"{where}: you returned two things (the loss and the "
+                                  "gradient?); return only the gradient dL/dlogits", title)
         try:
             arr = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -176,7 +196,20 @@ def check_softmax_ce_grad(fn) -> Answer:
                       (onehot - p, "wrong sign (onehot - p instead of p - onehot) and the 1/n "
                                    "is missing"),
                       (p / n, "the one-hot is missing: subtract 1 at each example's true class"),
-                      (p, "the one-hot and the 1/n are both missing"))
+                      (p, "the one-hot and the 1/n are both missing"),
+                      ((p - onehot) / logits.size, f"you divided by all n·C = {logits.size} "
+                       "entries, as the MSE does; the softmax cross-entropy averages one term "
+                       f"per example (-log p of its true class), so N = n = {n}"))
+            rows = p.copy()
+            rows[labels] -= 1
+            cols = p.copy()
+            cols[:, labels] -= 1
+            for candidate in (rows, cols):
+                if not np.allclose(candidate, p - onehot):
+                    checks += ((candidate / n, "the 1 was subtracted at the wrong places: for "
+                                "each example i only at its true class, p[i, labels[i]]; index "
+                                "with p[np.arange(n), labels] (p[labels] picks rows, p[:, "
+                                "labels] whole columns)"),)
             e = np.exp(logits - logits.max(axis=1, keepdims=True))
             with np.errstate(all="ignore"):          # a column can underflow to 0: 0/0
                 by_column = (e / e.sum(axis=0, keepdims=True) - onehot) / n

@@ -3,11 +3,12 @@
 
 Every checker of ``exercises`` returns an ``Answer``: ``ok``, a ``message`` that names the
 mistake, ``use`` (what the notebook goes on with: the learner's function or answer when it is
-right, the reference otherwise) and ``attempted`` (False while the learner's function still
-raises NotImplementedError). Shown in a notebook, an Answer is its message.
+right, the reference otherwise) and ``attempted`` (False while the learner's function is still
+the template's stub; code that reaches a leftover ``raise NotImplementedError`` is an attempt,
+and the message names that line: see ``stubs``). Shown in a notebook, an Answer is its message.
 
-Learner code is called only through ``attempt`` / ``sandbox.run``; a returned value becomes an
-array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
+Learner code is called only through ``call`` / ``attempt`` / ``sandbox.run``; a returned value
+becomes an array, or named feedback, through ``sandbox.as_array`` (the first step of ``diagnose``).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ class Verdict:
 class Answer(Verdict):
     """A checker's result: a Verdict plus ``use``, what the notebook goes on with (the learner's
     function or answer when right, the reference otherwise), and ``attempted``, False while the
-    learner's function still raises NotImplementedError. Shows as its message; ``bool(answer)``
-    is ``ok``."""
+    learner's function is still the template's stub. Shows as its message; ``bool(answer)`` is
+    ``ok``."""
 
     use: object = None
     attempted: bool = True
@@ -122,22 +123,51 @@ def diagnose(name: str, got, expected, rtol: float = 1e-6, atol: float = 1e-9) -
     if denom > 0:
         factor = float(np.vdot(got, expected)) / denom
         if abs(factor) > 1e-12 and np.allclose(got, factor * expected, rtol=1e-6, atol=atol):
-            hint = ""
-            for guess, text in ((2.0, "2"), (0.5, "1/2")):
-                if np.isclose(factor, guess):
-                    hint = f" (a factor {text}: check the derivative of a square or a mean)"
-            size = "too large" if abs(factor) > 1 else "too small"
-            sign = ", and the sign is wrong" if factor < 0 else ""
-            return Verdict(False, f"{name}: proportional to the answer: {factor:.4g} times the "
-                                  f"answer ({size}{sign}){hint}; is a factor such as 1/n or 2 "
-                                  "missing or extra?")
+            hint = telling_factor(factor)
+            # Two arrays that are proportional is a finding; two single numbers always are
+            # (yours = (yours/expected) · expected): for them only a telling factor is news.
+            if hint is not None or np.count_nonzero(expected) > 1:
+                hint = hint or ""
+                size = "too large" if abs(factor) > 1 else "too small"
+                sign = ", and the sign is wrong" if factor < 0 else ""
+                return Verdict(False, f"{name}: proportional to the answer: {factor:.4g} times "
+                                      f"the answer ({size}{sign}){hint}; is a factor such as "
+                                      "1/n or 2 missing or extra?")
+    if got.size == 1:
+        g, e = float(got.reshape(())), float(expected.reshape(()))
+        digits = _digits(g, e)
+        return Verdict(False, f"{name}: yours {g:.{digits}g}, expected {e:.{digits}g}")
     worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape)
-    digits = 6
-    while digits < 17 and f"{got[worst]:.{digits}g}" == f"{expected[worst]:.{digits}g}":
-        digits += 1                              # show the digit where they differ
+    digits = _digits(got[worst], expected[worst])
     return Verdict(False, f"{name}: differs from the answer; largest difference at index "
                           f"{tuple(int(i) for i in worst)}: yours {got[worst]:.{digits}g}, "
                           f"expected {expected[worst]:.{digits}g}")
+
+
+def _digits(got: float, expected: float) -> int:
+    """Significant digits enough to show where two different numbers differ (6 at least)."""
+    digits = 6
+    while digits < 17 and f"{got:.{digits}g}" == f"{expected:.{digits}g}":
+        digits += 1
+    return digits
+
+
+def telling_factor(factor: float) -> str | None:
+    """A hint when ``factor`` (yours / expected) is a factor a slip produces: 2 or 1/2 (the
+    derivative of a square, a mean), a whole number n or 1/n (a count: a sum where a mean
+    belongs, or the other way round); "" for a sign slip alone (-1); None for any other."""
+    size = abs(factor)
+    if np.isclose(size, 1.0, rtol=1e-6):
+        return ""
+    for guess, text in ((2.0, "2"), (0.5, "1/2")):
+        if np.isclose(size, guess, rtol=1e-6):
+            return f" (a factor {text}: check the derivative of a square or a mean)"
+    k = round(size if size > 1 else 1 / size)
+    if 3 <= k <= 10_000 and np.isclose(size if size > 1 else 1 / size, k, rtol=1e-6):
+        if size > 1:
+            return f" (a whole-number factor {k}: a sum where a mean belongs, or a count n extra?)"
+        return f" (a factor 1/{k}: a mean where a sum belongs, or a division by a count extra?)"
+    return None
 
 
 def explain(name: str, got, expected, mistakes: dict | None = None, rtol: float = 1e-6,
@@ -174,13 +204,34 @@ def approximation_remark(got, expected) -> str:
 def attempt(fn, *args, limit: float | None = None):
     """Call a learner's function through ``run`` (copied inputs, a time limit, printing kept
     short, every exception caught): (value, None), or (None, why) where ``why`` is ``STUB``
-    while it is still a to-do, else the problem in the learner's terms. What it printed is shown
-    (at most ``sandbox.PRINT_LINES`` lines)."""
+    while it is still the template's stub, else the problem in the learner's terms. What it
+    printed is shown (at most ``sandbox.PRINT_LINES`` lines)."""
     outcome = run(fn, *args, limit=limit)
     show_printed(outcome)
     if outcome.stub:
         return None, STUB
     return outcome.value, outcome.problem
+
+
+def refusal(outcome: Outcome, reference, title: str, on: str = "") -> Answer | None:
+    """Echo what the learner's function printed; then the Answer that falls back to
+    ``reference`` when it did not return (not attempted yet, or the problem prefixed by ``on``,
+    such as "on a zero gradient: "), else None. For a checker that looks at ``outcome.args``."""
+    show_printed(outcome)
+    if outcome.stub:
+        return not_attempted(title, reference)
+    if outcome.problem:
+        return fall_back(reference, on + outcome.problem, title)
+    return None
+
+
+def call(fn, *args, reference, title: str, on: str = "", limit: float | None = None):
+    """Run a learner's ``fn(*args)`` through ``run``: (value, None) when it returned, else
+    (None, the Answer of ``refusal``) for the checker to return. Test the Answer with
+    ``is not None``: a refusal is not ok, so it is falsy."""
+    outcome = run(fn, *args, limit=limit)
+    answer = refusal(outcome, reference, title, on)
+    return (None, answer) if answer is not None else (outcome.value, None)
 
 
 _last_printed = [""]          # what show_printed echoed last: the same text is not repeated
@@ -224,9 +275,9 @@ def attempt_number(fn, args, kind, what: str, reference, title: str):
     """Call the learner's ``fn(*args)`` for a number: (``kind(result)``, None), or (None, the
     Answer that falls back to ``reference`` and says why: not attempted, None returned, or
     not ``what`` was asked for, such as "an epoch number")."""
-    got, why = attempt(fn, *args)
-    if why:
-        return None, fall_back(reference, why, title)
+    got, answer = call(fn, *args, reference=reference, title=title)
+    if answer is not None:
+        return None, answer
     if got is None:
         return None, fall_back(reference, "your function returned None; did you forget "
                                           "`return`?", title)

@@ -55,6 +55,9 @@ def _dense_hint(got, X, W, b, expected) -> str | None:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return None
+    if got.shape == expected.shape[1:] and X.shape[0] > 1:
+        return ("Z needs one row per example, shape (n, fan_out): compute X @ W + b for the "
+                "whole batch at once (not one example, and not summed over the examples)")
     if got.shape != expected.shape:
         return None
     if np.allclose(got, X @ W):
@@ -87,7 +90,11 @@ def check_dense_forward(fn) -> Answer:
             return not_attempted(title, dense_forward_reference)
         if problem is not None:
             hint = ""
-            if "matmul" in problem or "shapes" in problem or "align" in problem:
+            if "broadcast" in problem:
+                hint = (f"adding b failed: b has shape {b.shape}, one bias per unit, and X @ W "
+                        f"has shape {(X @ W).shape}; X @ W + b adds b to every row as it is "
+                        "(no reshape, no [:, None]). ")
+            elif "matmul" in problem or "shapes" in problem or "align" in problem:
                 hint = ("check the order of the product: rows of X are examples, so it is "
                         "X @ W with W (fan_in, fan_out), not W @ X. ")
             return fall_back(dense_forward_reference, f"with X {X.shape}, W {W.shape}, "
@@ -147,6 +154,10 @@ def _as_shape(given):
     return tuple(int(v) for v in given), None
 
 
+def _unanswered(given) -> bool:
+    return given is None or given is ... or (isinstance(given, str) and given == "...")
+
+
 def check_shapes(answers) -> Answer:
     """``answers``: a dict name -> shape tuple for the names of ``SHAPE_QUESTION``; None or "..."
     for the ones not answered yet."""
@@ -155,13 +166,15 @@ def check_shapes(answers) -> Answer:
     if not isinstance(answers, dict):
         return Answer(False, f"{title}: give a dict such as {{'X': (10, 4), ...}}, got "
                              f"{type(answers).__name__}", expected)
-    missing = [k for k in expected if answers.get(k) in (None, ..., "...")]
+    answers = {k: (tuple(v.tolist()) if isinstance(v, np.ndarray) and v.ndim == 1 else v)
+               for k, v in answers.items()}        # np.array([10, 4]) reads as (10, 4)
+    missing = [k for k in expected if _unanswered(answers.get(k))]
     if len(missing) == len(expected):
         return not_attempted(title, expected)
     lines = []
     for name, shape in expected.items():
         given = answers.get(name)
-        if given in (None, ..., "..."):
+        if _unanswered(given):
             continue
         given_t, why = _as_shape(given)
         if why:
@@ -181,6 +194,11 @@ def check_shapes(answers) -> Answer:
 
 
 # ------------------------------------------------------------------ exercise 3: two layers
+def _softmax(Z):
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def two_layer_forward_reference(X, W1, b1, W2, b2):
     """outputs = σ(X @ W1 + b1) @ W2 + b2: a sigmoid hidden layer and a linear output."""
     H = sigmoid(X @ W1 + b1)
@@ -220,6 +238,9 @@ def check_two_layer_forward(fn) -> Answer:
         (np.maximum(X @ W1 + b1, 0) @ W2 + b2,
          "the hidden activation here is the sigmoid, not ReLU"),
         (sigmoid(X @ W1) @ W2 + b2, "b1 is missing"),
+        (_softmax(sigmoid(X @ W1 + b1) @ W2 + b2),
+         "the output layer is linear here: no softmax after the last Dense (its outputs are "
+         "logits; the loss applies the softmax)"),
         (sigmoid(X @ W1 + b1) @ W2, "b2 is missing"),
     ]
     try:

@@ -21,27 +21,17 @@ import math
 
 from ..graph import Value, neuron
 from ..graph import topological_order as course_order
-from .feedback import Answer, fall_back, not_attempted
-from .sandbox import LIMIT, run
+from .feedback import Answer, fall_back, refusal
+from .sandbox import run
 
 __all__ = ["check_topological_order", "check_graph_backward", "topological_order_reference",
            "backward_reference", "CASES"]
 
 
 # ---------------------------------------------------------------- the reference solutions
-def topological_order_reference(root):
-    order, seen = [], set()
-
-    def visit(v):
-        if id(v) in seen:
-            return
-        seen.add(id(v))
-        for inp in v.inputs:
-            visit(inp)              # first everything v is computed from...
-        order.append(v)             # ...then v itself
-
-    visit(root)
-    return order
+# The order is the course's own (graph.topological_order: a depth-first visit that appends a
+# value after everything it is computed from), so there is one implementation to read.
+topological_order_reference = course_order
 
 
 def backward_reference(root):
@@ -99,7 +89,7 @@ def _finite_difference(build, name: str, h: float = 1e-6) -> float:
 
 # ---------------------------------------------------------------- the wrong versions
 def _variant(root, *, order="reverse", assign=False, seed_one=True, use_data=False,
-             zero=True):
+             zero=True, dedupe=False, add=False):
     order_list = topological_order_reference(root)
     if zero:
         for v in order_list:
@@ -108,8 +98,13 @@ def _variant(root, *, order="reverse", assign=False, seed_one=True, use_data=Fal
         root.grad = 1.0
     nodes = reversed(order_list) if order == "reverse" else iter(order_list)
     for node in nodes:
-        for inp, local in zip(node.inputs, node.local_grads):
+        pairs = zip(node.inputs, node.local_grads)
+        if dedupe:                   # a dict keeps one entry per input: a·a counts once
+            pairs = {id(inp): (inp, local) for inp, local in pairs}.values()
+        for inp, local in pairs:
             push = local * (node.data if use_data else node.grad)
+            if add:
+                push = local + node.grad
             if assign:
                 inp.grad = push
             else:
@@ -119,11 +114,17 @@ def _variant(root, *, order="reverse", assign=False, seed_one=True, use_data=Fal
 MISTAKES = {
     "a value used twice got only one contribution: add with `+=` (inp.grad += local * "
     "node.grad), do not overwrite with `=`": dict(assign=True),
-    "every gradient stays 0: set root.grad = 1 before the loop (dL/dL = 1)": dict(seed_one=False),
+    "every gradient stays 0: set root.grad = 1 (dL/dL = 1) after zeroing the gradients and "
+    "before the loop": dict(seed_one=False),
     "the nodes were walked leaves first: walk the topological order reversed, so that a node "
     "pushes only after every node that uses it has pushed": dict(order="forward"),
     "each node pushed its value, not its gradient: the chain rule multiplies the local "
     "derivative by node.grad (dL/dnode)": dict(use_data=True),
+    "a node that uses the same input twice (a·a) passed it only one contribution: walk "
+    "zip(node.inputs, node.local_grads) as it is; a set or a dict keyed by the input keeps one "
+    "of the two": dict(dedupe=True),
+    "the local derivative was added to node.grad: the chain rule multiplies them "
+    "(local * node.grad)": dict(add=True),
 }
 
 
@@ -135,29 +136,37 @@ def _same(g1, g2, nodes):
     return all(math.isclose(g1[id(v)], g2[id(v)], rel_tol=1e-9, abs_tol=1e-12) for v in nodes)
 
 
+def _kind(x) -> str:
+    """'a set', 'a str': what a learner returned, in words."""
+    return f"a {type(x).__name__}" + (": the order matters, return a list" if
+                                      isinstance(x, set | frozenset) else "")
+
+
 def _show(x):
     return f"{x:.6g}" if isinstance(x, float) else repr(x)
 
 
 # ---------------------------------------------------------------- checkers
-def check_topological_order(fn, limit: float = LIMIT) -> Answer:
+def check_topological_order(fn, limit: float | None = None) -> Answer:
     """``fn(root)`` returns every value ``root`` depends on, each after its inputs."""
     title = "topological_order"
     for case, build in CASES.items():
         outcome = run(fn, build(), limit=limit)
-        if outcome.printed:
-            print(outcome.printed)
-        if outcome.stub:
-            return not_attempted(title, topological_order_reference)
-        if outcome.problem:
-            return fall_back(topological_order_reference, outcome.problem, title)
+        answer = refusal(outcome, topological_order_reference, title)
+        if answer is not None:
+            return answer
         root, got = outcome.args[0], outcome.value
         if got is None:
             return fall_back(topological_order_reference, "your function returned None; return "
                              "the list of values", title)
-        if not isinstance(got, list | tuple) or not all(isinstance(v, Value) for v in got):
+        if not isinstance(got, list | tuple):
             return fall_back(topological_order_reference, f"return a list of the graph's Values "
-                             f"(got {type(got).__name__})", title)
+                             f"(got {_kind(got)})", title)
+        if not all(isinstance(v, Value) for v in got):
+            other = next(v for v in got if not isinstance(v, Value))
+            return fall_back(topological_order_reference, f"return a list of the graph's Values "
+                             f"themselves (got a {type(got).__name__} holding "
+                             f"{_kind(other)}, such as {_show(other)[:30]})", title)
         everything = course_order(root)
         ids = [id(v) for v in got]
         if len(set(ids)) < len(ids):
@@ -187,19 +196,23 @@ def check_topological_order(fn, limit: float = LIMIT) -> Answer:
     return Answer(True, f"{title}: correct ✓ on {len(CASES)} graphs", use=fn)
 
 
-def check_graph_backward(fn, limit: float = LIMIT) -> Answer:
+def check_graph_backward(fn, limit: float | None = None) -> Answer:
     """``fn(root)`` fills ``v.grad`` = d(root)/dv for every value of the graph. Compared with the
     course's ``Value.backward`` and finite differences on four graphs, then run twice on one graph
     (the second pass must give the same gradients: zero them first)."""
     title = "backward"
     for case, build in CASES.items():
         outcome = run(fn, build(), limit=limit)
-        if outcome.printed:
-            print(outcome.printed)
-        if outcome.stub:
-            return not_attempted(title, backward_reference)
-        if outcome.problem:
-            return fall_back(backward_reference, outcome.problem, title)
+        if "NotImplementedError" in (outcome.problem or ""):     # a helper still to write?
+            helper = _stub_inside(fn, build(), limit)
+            if helper:
+                return fall_back(backward_reference, f"your backward calls `{helper}`, which "
+                                 "still raises NotImplementedError: write it first (or call "
+                                 "order_result.use(root), the reference order until yours "
+                                 "passes)", title)
+        answer = refusal(outcome, backward_reference, title)
+        if answer is not None:
+            return answer
         root = outcome.args[0]
         nodes = course_order(root)
         bad = [v for v in nodes if not (isinstance(v.grad, int | float) and math.isfinite(v.grad))]
@@ -212,6 +225,11 @@ def check_graph_backward(fn, limit: float = LIMIT) -> Answer:
         expected = _grads_by_position(expected_root, root)
         if _same(got, expected, nodes):
             continue
+        if outcome.value is not None and all(v.grad == 0 for v in nodes):
+            return fall_back(backward_reference, f"{case}: every .grad is still 0 and your "
+                             f"function returned {_kind(outcome.value)}: backward returns "
+                             "nothing, it fills each value's .grad in place (inp.grad += ...)",
+                             title)
         for message, kw in MISTAKES.items():
             wrong_root = build()
             _variant(wrong_root, **kw)
@@ -223,15 +241,38 @@ def check_graph_backward(fn, limit: float = LIMIT) -> Answer:
     build = CASES["a value used three times"]
     first = run(fn, build(), limit=limit)            # a second pass over the graph the first
     outcome = run(fn, first.args[0], limit=limit)    # left behind (run copies it, grads too)
-    if outcome.ok:
-        root = outcome.args[0]
-        expected = _grads_by_position(build().backward(), root)
-        if not _same(_grads(root), expected, course_order(root)):
-            return fall_back(backward_reference, "run twice on the same graph, the second pass "
-                             "added onto the first's gradients: set every v.grad = 0 before the "
-                             "pass (it only adds, with +=)", title)
+    if not outcome.ok:
+        return fall_back(backward_reference, "run a second time on the same graph (as training "
+                         "does at every step): " + (outcome.problem or "it raised "
+                         "NotImplementedError"), title)
+    root = outcome.args[0]
+    expected = _grads_by_position(build().backward(), root)
+    if not _same(_grads(root), expected, course_order(root)):
+        return fall_back(backward_reference, "run twice on the same graph, the second pass "
+                         "added onto the first's gradients: set every v.grad = 0 before the "
+                         "pass (it only adds, with +=)", title)
     return Answer(True, f"{title}: correct ✓ on {len(CASES)} graphs, matching the course's "
                         "backward and finite differences, and the same when run twice", use=fn)
+
+
+def _stub_inside(fn, root, limit):
+    """The name of the function, other than ``fn`` itself, whose NotImplementedError stopped
+    ``fn(root)`` (a backward that calls a topological_order still to be written), or None."""
+    own, learners = getattr(fn, "__code__", None), fn
+
+    def probe(r):               # run below runs this, and so the learner's code, sandboxed
+        try:
+            learners(r)
+        except NotImplementedError as e:
+            tb = e.__traceback__
+            while tb.tb_next is not None:
+                tb = tb.tb_next
+            code = tb.tb_frame.f_code
+            return None if code is own else code.co_name
+        return None
+
+    outcome = run(probe, root, limit=limit)
+    return outcome.value if outcome.ok else None
 
 
 def _grads_by_position(reference_root, root):

@@ -252,6 +252,36 @@ def reference_fix(name: str):
     return lambda config: {**config, **REFERENCE_FIXES[name]}
 
 
+#: Changes a learner typically tries that do not repair a broken network, and why, in the
+#: learner's terms: (broken network, config entry, test of the new value) -> the reason.
+#: check_fix puts the reason before the checklist when such a change did not help.
+WRONG_FIXES = [
+    ("deep_sigmoid", "norm", lambda v: v == "layer",
+     "LayerNorm normalizes each example across its units; after a few sigmoid layers every "
+     "example arrives with nearly the same pattern (the input-dependent share falls to 0), and "
+     "standardizing each row cannot bring back differences between examples. BatchNorm "
+     "normalizes each unit over the batch, which removes the sigmoid's common offset"),
+    ("deep_sigmoid", "lr", lambda v: True,
+     "the learning rate scales every layer's step alike: layer 1's gradient stays a tiny "
+     "fraction of layer 10's, so the first layers still do not move"),
+    ("deep_sigmoid", "epochs", lambda v: True,
+     "more epochs of steps that are ~1e-8 of the last layer's still move the first layers by "
+     "almost nothing"),
+    ("dead_relu", "activation", lambda v: v == "leaky_relu",
+     "leaky ReLU passes back only its slope (1%) below 0, at every layer, so the error still "
+     "vanishes; the negative biases hold the units below 0"),
+    ("dead_relu", "lr", lambda v: True,
+     "a dead ReLU passes back no gradient, so no learning rate can move its weights"),
+]
+
+
+def _wrong_fix_reason(name, config, fixed) -> str:
+    for broken_name, key, test, reason in WRONG_FIXES:
+        if broken_name == name and fixed.get(key) != config.get(key) and test(fixed.get(key)):
+            return f"{key}={fixed[key]!r} does not help here: {reason}. "
+    return ""
+
+
 def check_fix(name: str, fn) -> Answer:
     """``fn(config) -> config``: repair broken network ``name`` (see ``debugging.BROKEN``).
 
@@ -286,7 +316,9 @@ def check_fix(name: str, fn) -> Answer:
                       use=result, attempted=attempted)
     return Answer(False, f"{label}: with {changed} it still does not learn (validation "
                          f"accuracy {result.val_accuracy:.0%}, needs "
-                         f"{debugging.LEARNS_ABOVE:.0%}). {result.diagnosis}", use=result)
+                         f"{debugging.LEARNS_ABOVE:.0%}). "
+                         f"{_wrong_fix_reason(name, config, fixed)}{result.diagnosis}",
+                  use=result)
 
 
 CLIP_SETUP = {"sizes": [2] + [32] * 10 + [2], "activation": "relu", "init": "he",
@@ -330,6 +362,6 @@ def check_clip_norm(fn) -> Answer:
 
 __all__ = [
     "check_layer_factor", "check_he_init", "check_sigmoid_std",
-    "check_batchnorm_backward", "check_fix", "check_clip_norm", "REFERENCE_FIXES",
+    "check_batchnorm_backward", "check_fix", "check_clip_norm", "REFERENCE_FIXES", "WRONG_FIXES",
     "reference_fix", "measured_ratio_with_std",
 ]

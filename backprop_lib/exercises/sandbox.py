@@ -18,6 +18,9 @@ teaches). ``run`` therefore
   instead of 0.2 s.
 - keeps the first ``PRINT_LINES`` lines of what the function printed (stdout and stderr) and counts
   the rest, so 100 000 printed lines neither flood the notebook nor fill the memory;
+- tells a stub (the template's ``raise NotImplementedError``, untouched: ``Outcome.stub``, "not
+  attempted yet") from code the learner wrote that still reaches such a raise, which is a
+  problem naming the line (``stubs.unfinished``);
 - catches every Exception, and SystemExit too: ``exit()`` inside a function is a learner's way of
   saying "stop here", and letting it through would end the checker without any feedback (in
   IPython it does not even end the kernel). KeyboardInterrupt (the stop button) goes through.
@@ -54,7 +57,9 @@ class TimeLimit(BaseException):
 @dataclass
 class Outcome:
     """What happened when a learner's function ran: ``value`` it returned (None if it did not
-    return), ``stub`` (it raised NotImplementedError: not attempted yet), ``problem`` (None, or
+    return), ``stub`` (its body is still only the template's ``raise NotImplementedError``: not
+    attempted yet; code that reaches a leftover raise is a ``problem`` that names the line, see
+    ``unfinished``), ``problem`` (None, or
     what went wrong in the learner's terms), ``printed`` (the first lines of what it printed)
     and ``args``/``kwargs``, the copies it ran on (a checker of an in-place update, such as a
     training step, looks at those)."""
@@ -227,8 +232,11 @@ def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
     try:
         with np.errstate(all="ignore"):       # an overflow becomes inf/NaN, which checkers name
             outcome.value = fn(*args, **kwargs)
-    except NotImplementedError:
-        outcome.stub = True
+    except NotImplementedError as e:
+        # imported here: stubs reads tracebacks with this module's own tools
+        from .stubs import unfinished
+        outcome.problem = unfinished(e, shown)
+        outcome.stub = outcome.problem is None
     except TimeLimit:
         outcome.problem = (f"your function ran for more than {limit:g} s: is there a "
                            f"{TIMED_OUT}?")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .feedback import STUB, Answer, attempt, fall_back, not_attempted, number
+from .feedback import Answer, call, fall_back, number
 
 # ------------------------------------------------------------------ cases
 
@@ -79,11 +79,9 @@ def check_alignment(fn) -> Answer:
     """Run ``fn(A, dZ)`` on three cases and compare with ‖Aᵀ·dZ‖ / (‖A‖·‖dZ‖)."""
     title = "alignment"
     for what, A, dZ in _cases_alignment():
-        got, why = attempt(fn, A, dZ)
-        if why == STUB:
-            return not_attempted(title, reference_alignment)
-        if why:
-            return fall_back(reference_alignment, f"on {what}: {why}", title)
+        got, answer = call(fn, A, dZ, reference=reference_alignment, title=title, on=f"on {what}: ")
+        if answer is not None:
+            return answer
         if got is None:
             return fall_back(reference_alignment, "your function returned None; did you forget "
                              "`return`?", title)
@@ -143,11 +141,10 @@ def check_input_dependent_share(fn) -> Answer:
     """Run ``fn(A)`` on three activation matrices and compare with the reference share."""
     title = "input_dependent_share"
     for what, A in _cases_share():
-        got, why = attempt(fn, A)
-        if why == STUB:
-            return not_attempted(title, reference_input_dependent_share)
-        if why:
-            return fall_back(reference_input_dependent_share, f"on {what}: {why}", title)
+        got, answer = call(fn, A, reference=reference_input_dependent_share, title=title,
+                           on=f"on {what}: ")
+        if answer is not None:
+            return answer
         if got is None:
             return fall_back(reference_input_dependent_share, "your function returned None; did "
                              "you forget `return`?", title)
@@ -225,11 +222,9 @@ def check_standardize(fn) -> Answer:
     """Run ``fn(X_train, X_test)`` (a constant feature included) and compare both results."""
     title = "standardize"
     train, test = _cases_standardize()
-    got, why = attempt(fn, train, test)
-    if why == STUB:
-        return not_attempted(title, reference_standardize)
-    if why:
-        return fall_back(reference_standardize, why, title)
+    got, answer = call(fn, train, test, reference=reference_standardize, title=title)
+    if answer is not None:
+        return answer
     if not isinstance(got, tuple | list) or len(got) != 2:
         return fall_back(reference_standardize, "return two arrays: (X_train scaled, X_test "
                          "scaled)", title)
@@ -299,11 +294,10 @@ def check_tanh_slope_gain(fn) -> Answer:
     """Run ``fn(Z)`` on pre-activations of three sizes and compare with mean((1 - tanh²)²)."""
     title = "tanh_slope_gain"
     for what, Z in _cases_slope():
-        got, why = attempt(fn, Z)
-        if why == STUB:
-            return not_attempted(title, reference_tanh_slope_gain)
-        if why:
-            return fall_back(reference_tanh_slope_gain, f"on {what}: {why}", title)
+        got, answer = call(fn, Z, reference=reference_tanh_slope_gain, title=title,
+                           on=f"on {what}: ")
+        if answer is not None:
+            return answer
         if got is None:
             return fall_back(reference_tanh_slope_gain, "your function returned None; did you "
                              "forget `return`?", title)

@@ -11,21 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 from .. import datasets
-from ..losses import softmax_cross_entropy
+from ..losses import mse, softmax_cross_entropy
 from ..network import mlp
 from ..train import History
 from .feedback import (
-    STUB,
+    FALLBACK_NOTE,
     Answer,
     as_array,
-    attempt,
     attempt_number,
+    call,
     diagnose,
     fall_back,
+    refusal,
     run,
-    show_printed,
     whole_number,
 )
+from .sandbox import describe
 
 # ------------------------------------------------------------------ 1. one training step
 
@@ -40,6 +41,15 @@ def reference_training_step(model, X, y, lr):
     return loss
 
 
+def _mse_step_change(X, y, lr, before):
+    """How the parameters move when the step uses MSE on one-hot targets (a typical slip)."""
+    model = mlp([2, 5, 3], seed=1)
+    out = model.forward(X)
+    _, dout = mse(out, np.eye(out.shape[1])[y])
+    model.backward(dout)
+    return np.concatenate([(-lr * p.grad).ravel() for p in model.parameters()])
+
+
 def check_training_step(fn) -> Answer:
     """Run ``fn(model, X, y, lr)`` on a small network and compare the loss it returns and the
     change of every parameter with the reference step."""
@@ -49,10 +59,9 @@ def check_training_step(fn) -> Answer:
     start, ref = mlp([2, 5, 3], seed=1), mlp([2, 5, 3], seed=1)
     before = [p.value.copy() for p in start.parameters()]
     outcome = run(fn, start, X, y, lr)              # on a copy of the model: look at that one
-    show_printed(outcome)
-    if not outcome.ok:
-        return fall_back(reference_training_step, STUB if outcome.stub else outcome.problem,
-                         title)
+    answer = refusal(outcome, reference_training_step, title)
+    if answer is not None:
+        return answer
     loss, mine = outcome.value, outcome.args[0]
     ref_loss = reference_training_step(ref, X, y, lr)
     got = np.concatenate([(p.value - b).ravel() for p, b in zip(mine.parameters(), before,
@@ -72,14 +81,27 @@ def check_training_step(fn) -> Answer:
     verdict = diagnose("the change of the parameters", got, expected)
     if not verdict:
         msg = verdict.message
-        if np.allclose(got, -expected):
+        if np.allclose(got * len(X), expected):
+            msg = (f"every parameter moved 1/{len(X)} of the right amount: the step was divided "
+                   "by the batch size again, but the gradient the loss returns is already the "
+                   "mean over the rows (its 1/N is in dL/dlogits); use p.value -= lr * p.grad")
+        elif np.allclose(got, -expected):
             msg = ("the parameters moved uphill: the gradient points to where the loss grows, "
                    "so subtract it (p.value -= lr * p.grad)")
+        elif np.allclose(got, _mse_step_change(X, y, lr, before)):
+            msg = ("this step trains on the mean squared error against one-hot targets; the "
+                   "classifier's loss is softmax cross-entropy: loss, dout = "
+                   "bp.softmax_cross_entropy(out, y)")
         return fall_back(reference_training_step, msg, title)
     if loss is None:
         return fall_back(reference_training_step, "the update is right but the function "
                                                    "returned None: return the loss", title)
-    if not np.isclose(float(loss), ref_loss):
+    try:
+        loss = float(loss)
+    except (TypeError, ValueError):
+        return fall_back(reference_training_step, "the update is right, but return the loss "
+                         f"alone, one number; yours returned {describe(loss)}", title)
+    if not np.isclose(loss, ref_loss):
         return fall_back(reference_training_step,
                          f"the update is right but the returned loss is {float(loss):.4g}, "
                          f"expected {ref_loss:.4g}: return the loss of the forward pass of this "
@@ -97,55 +119,84 @@ def reference_confusion_matrix(y_true, y_pred, num_classes):
     return cm
 
 
-def check_confusion_matrix(fn) -> Answer:
-    """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric."""
-    title = "confusion_matrix"
-    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3])
-    y_pred = np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3])
-    cm, why = attempt(fn, y_true, y_pred, 4)
-    if why:
-        return fall_back(reference_confusion_matrix, why, title)
-    expected = reference_confusion_matrix(y_true, y_pred, 4)
+CONFUSION_CASES = [   # not symmetric; in the second, class 4 occurs neither as truth nor guess
+    (np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 3]), np.array([0, 1, 1, 1, 1, 2, 0, 2, 3, 3]), 4),
+    (np.array([0, 1, 1, 2, 3, 3]), np.array([0, 1, 2, 2, 3, 0]), 5),
+]
+
+
+def _confusion_mistake(cm, y_true, y_pred, k) -> str | None:
+    """What is wrong with ``cm`` for these labels, in the learner's terms (None: right)."""
+    expected = reference_confusion_matrix(y_true, y_pred, k)
     verdict = diagnose("confusion matrix", cm, expected)
     if verdict:
-        return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: "
-                            "predicted class)", use=fn)
+        return None
     got, _ = as_array(cm)
+    if got is not None and got.ndim == 2 and got.shape != expected.shape:
+        if got.shape[0] < k:
+            return (f"shape {got.shape}, expected {expected.shape}: use num_classes = {k} for "
+                    "the size; a class that never occurs in these labels still gets its row "
+                    "and column")
+        if got.shape[0] == k + 1:
+            return (f"shape {got.shape}, expected {expected.shape}: one row and column too "
+                    "many; the classes are 0 .. num_classes - 1")
     if got is not None and got.shape == expected.shape:
+        rows = np.maximum(expected.sum(axis=1, keepdims=True), 1)
         if np.allclose(got, expected.T):
-            return fall_back(reference_confusion_matrix,
-                             "rows and columns are swapped: row i should be the TRUE class i, "
-                             "column j the PREDICTED class j (cm[y_true, y_pred] += 1)", title)
+            return ("rows and columns are swapped: row i should be the TRUE class i, "
+                    "column j the PREDICTED class j (cm[y_true, y_pred] += 1)")
         if np.allclose(got * len(y_true), expected):
-            return fall_back(reference_confusion_matrix, "these are fractions of all examples: "
-                                                         "count the examples instead", title)
+            return "these are fractions of all examples: count the examples instead"
+        if np.allclose(got, expected / rows):
+            return ("each row is divided by its total (fractions of each true class): count "
+                    "the examples instead")
         if np.allclose(got, expected > 0):
-            return fall_back(reference_confusion_matrix,
-                             "each (true, predicted) pair counts at most once: with fancy "
-                             "indexing, cm[y_true, y_pred] += 1 adds 1 once for repeated "
-                             "pairs; use a loop or np.add.at(cm, (y_true, y_pred), 1)", title)
+            return ("each (true, predicted) pair counts at most once: with fancy indexing, "
+                    "cm[y_true, y_pred] += 1 adds 1 once for repeated pairs; use a loop or "
+                    "np.add.at(cm, (y_true, y_pred), 1)")
         if np.allclose(got, np.diag(np.diag(expected))) and not np.allclose(expected, got):
-            return fall_back(reference_confusion_matrix,
-                             "only the correct predictions (the diagonal) are counted: the "
-                             "mistakes go off the diagonal, at cm[true, predicted]", title)
+            return ("only the correct predictions (the diagonal) are counted: the mistakes go "
+                    "off the diagonal, at cm[true, predicted]")
         if np.allclose(got.sum(), 0):
-            return fall_back(reference_confusion_matrix, "the matrix is all zeros: add 1 to "
-                                                         "cm[true, predicted] for every example",
-                             title)
-    return fall_back(reference_confusion_matrix, verdict.message, title)
+            return "the matrix is all zeros: add 1 to cm[true, predicted] for every example"
+    return verdict.message
+
+
+def check_confusion_matrix(fn) -> Answer:
+    """Run ``fn(y_true, y_pred, num_classes)`` on labels whose matrix is not symmetric, and on
+    labels where the last class never occurs (so num_classes must be used)."""
+    title = "confusion_matrix"
+    for y_true, y_pred, k in CONFUSION_CASES:
+        cm, answer = call(fn, y_true, y_pred, k, reference=reference_confusion_matrix,
+                          title=title)
+        if answer is not None:
+            return answer
+        mistake = _confusion_mistake(cm, y_true, y_pred, k)
+        if mistake:
+            return fall_back(reference_confusion_matrix, mistake, title)
+    return Answer(True, "confusion_matrix: correct ✓ (rows: true class, columns: predicted "
+                        "class)", use=fn)
 
 
 # ------------------------------------------------------------------ 3. best epoch
 
 
 def reference_best_epoch(history):
-    """The epoch (counted from 1, as on the plots) with the lowest validation loss."""
+    """The epoch (counted from 1, as on the plots) with the lowest validation loss; the same as
+    ``history.best_epoch``."""
     return int(np.argmin(history.val_loss)) + 1
 
 
-def _history(train_loss, val_loss):
+def _history(train_loss, val_loss, val_accuracy, steps_per_epoch=3):
+    """A complete History, as ``train`` records it, so that whatever field a learner reads
+    exists: per-epoch train/validation loss and accuracy, and the per-step loss."""
     h = History(layers=[])
+    n = len(train_loss)
     h.train_loss, h.val_loss = list(train_loss), list(val_loss)
+    h.val_accuracy = list(val_accuracy)
+    h.train_accuracy = [min(1.0, 0.5 + 0.1 * e) for e in range(n)]
+    h.epoch_step = [steps_per_epoch * (e + 1) for e in range(n)]
+    h.loss = np.repeat(np.asarray(train_loss, dtype=float), steps_per_epoch)
     return h
 
 
@@ -153,25 +204,44 @@ def check_best_epoch(fn) -> Answer:
     """Run ``fn(history)`` on histories that overfit: the training loss keeps falling while
     the validation loss turns back up."""
     title = "best_epoch"
-    cases = [
-        _history([1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1], [1.1, 0.7, 0.55, 0.5, 0.6, 0.7, 0.9]),
-        _history([2.0, 1.0, 0.5, 0.25, 0.1], [2.1, 1.2, 1.3, 1.5, 1.8]),
+    cases = [   # the highest validation accuracy comes later than the lowest validation loss
+        _history([1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.08],
+                 [1.1, 0.7, 0.55, 0.6, 0.62, 0.7, 0.8, 0.9],
+                 [0.5, 0.7, 0.8, 0.82, 0.86, 0.85, 0.84, 0.83]),
+        _history([2.0, 1.0, 0.5, 0.25, 0.1, 0.05], [2.1, 1.2, 1.3, 1.5, 1.8, 2.0],
+                 [0.3, 0.6, 0.62, 0.66, 0.64, 0.6]),
     ]
     for h in cases:
         got, wrong = attempt_number(fn, (h,), whole_number, "a whole epoch number",
                                     reference_best_epoch, title)
         if wrong is not None:
+            if "'list' object has no attribute" in wrong.message:    # h.val_loss.argmin()
+                wrong.message = wrong.message.replace(
+                    FALLBACK_NOTE, "The History keeps its per-epoch curves as Python lists: "
+                    "use np.argmin(history.val_loss), or np.asarray(history.val_loss) first.\n"
+                    + FALLBACK_NOTE)
             return wrong
         expected = reference_best_epoch(h)
         if got == expected:
             continue
-        if got == expected - 1:
+        if got > len(h.val_loss):
+            msg = (f"got {got}, expected {expected}: there are only {len(h.val_loss)} epochs. "
+                   "history.loss has one entry per STEP; the per-epoch curves are "
+                   "history.train_loss and history.val_loss")
+        elif got == expected - 1:
             msg = (f"got {got}, expected {expected}: off by one. np.argmin counts from 0, the "
                    "epochs on the plot from 1")
         elif got in (len(h.train_loss), int(np.argmin(h.train_loss)) + 1,
                      int(np.argmin(h.train_loss))):
             msg = (f"got {got}, expected {expected}: that is where the TRAINING loss is lowest, "
                    "which keeps falling as the network memorizes; use history.val_loss")
+        elif got in (int(np.argmax(h.val_accuracy)), int(np.argmax(h.val_accuracy)) + 1):
+            msg = (f"got {got}, expected {expected}: that is the epoch of the highest validation "
+                   "ACCURACY; the exercise asks for the lowest validation LOSS "
+                   "(history.val_loss). They differ: accuracy only counts right or wrong, the "
+                   "loss also how confident")
+            if got == int(np.argmax(h.val_accuracy)):
+                msg += "; and np.argmax counts from 0, the epochs from 1"
         elif got in (int(np.argmax(h.val_loss)), int(np.argmax(h.val_loss)) + 1):
             msg = (f"got {got}, expected {expected}: that is the worst validation epoch; look "
                    "for the lowest validation loss (argmin)")

@@ -15,8 +15,8 @@ from ..train import History
 from .feedback import (
     Answer,
     as_array,
-    attempt,
     attempt_number,
+    call,
     diagnose,
     fall_back,
     number,
@@ -91,9 +91,9 @@ def check_measured_factors(fn) -> Answer:
     """Run ``fn(profile)`` on a made-up profile with 5 hidden layers and an output layer."""
     title = "measured_factors"
     profile = _profile([0.001, 0.004, 0.02, 0.05, 0.2, 1.0])
-    got, why = attempt(fn, profile)
-    if why:
-        return fall_back(reference_measured_factors, why, title)
+    got, answer = call(fn, profile, reference=reference_measured_factors, title=title)
+    if answer is not None:
+        return answer
     expected = reference_measured_factors(profile)
     verdict = diagnose("measured factors", got, expected)
     if verdict:

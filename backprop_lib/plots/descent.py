@@ -92,7 +92,10 @@ def _path_xy(path: Path):
 
 
 def _losses(path: Path):
-    return np.maximum(path.losses, LOSS_FLOOR)
+    """The losses as computed; only an exact 0 (undrawable on a log axis) is lifted to the floor,
+    so a line that flattens out really did stop falling."""
+    losses = np.asarray(path.losses, dtype=float)
+    return np.where(losses > 0, losses, LOSS_FLOOR)
 
 
 def _first_color(surface: Surface) -> int:
@@ -147,6 +150,16 @@ def compare_paths(surface: Surface, paths: dict, caption: str | None = None):
     return fig
 
 
+def _number(x: float, edges=()) -> str:
+    """x with 3 significant digits, or more when 3 would round it onto one of the regime
+    ``edges`` (1.995 must not read "2": at lr·a = 2 descent bounces, at 1.995 it converges)."""
+    for digits in range(3, 8):
+        short = f"{x:.{digits}g}"
+        if float(short) == x or float(short) not in edges:
+            return short
+    return short
+
+
 def regime_title(path: Path) -> str:
     """'lr = 0.3: converges' and, on a quadratic, lr·a beside it."""
     words = REGIME_WORDS[path_regime(path)]
@@ -154,8 +167,12 @@ def regime_title(path: Path) -> str:
         return (f"lr = {path.lr:.3g}, momentum = {path.momentum:.2g}: {words}, loss after "
                 f"{path.steps} steps {path.final_loss:.2g}")
     a = getattr(path.surface, "max_curvature", None)
-    extra = f"  (lr·a = {path.lr * a:.3g})" if a is not None else ""
-    return f"lr = {path.lr:.3g}: {words}{extra}"
+    if a is None:
+        return f"lr = {path.lr:.3g}: {words}"
+    edges = (CRAWL_BELOW, 1.0, 2.0)                        # of lr·a
+    lr_edges = tuple(float(f"{e / a:.3g}") for e in edges)
+    return (f"lr = {_number(path.lr, lr_edges)}: {words}  "
+            f"(lr·a = {_number(path.lr * a, edges)})")
 
 
 def lr_explorer(surface: Surface, lr: float = 0.3, start=None, steps: int = 25,
@@ -212,17 +229,23 @@ def update_lr_explorer(fig, lr: float, momentum: float | None = None) -> Path:
 
 def regime_map(curvature: float = 1.0, lrs=None, ax=None, caption: str | None = None):
     """The factor |1 - lr·a| by which each step scales the distance to the minimum, against lr
-    (log axis), with the regimes shaded: below 1 it converges, above 1 it diverges."""
+    (log axis), with the regimes shaded: below 1 it converges, above 1 it diverges, and exactly
+    at lr = 2/a (dashed line) it bounces. The labels of the narrow bands stand upright so that
+    none overlaps its neighbour."""
     fig, ax = _axes(ax)
     a = float(curvature)
-    lrs = np.geomspace(1e-3 / a, 4.0 / a, 300) if lrs is None else np.asarray(lrs, dtype=float)
+    lrs = np.geomspace(1e-3 / a, 6.0 / a, 300) if lrs is None else np.asarray(lrs, dtype=float)
     ax.semilogx(lrs, np.abs(1 - lrs * a), color=PALETTE[0], lw=2, label="|1 - lr·a| per step")
     ax.axhline(1.0, color="0.3", lw=0.8, ls=":")
     spans = [("crawl", lrs[0], CRAWL_BELOW / a), ("converge", CRAWL_BELOW / a, 1 / a),
              ("oscillate", 1 / a, 2 / a), ("diverge", 2 / a, lrs[-1])]
     for i, (name, lo, hi) in enumerate(spans):
         ax.axvspan(lo, hi, color=color(i + 1), alpha=0.18, lw=0)
-        ax.text(np.sqrt(lo * hi), 2.5, name, ha="center", fontsize=8)
+        upright = np.log10(hi / lo) < 0.6                    # too narrow for a level label
+        ax.text(np.sqrt(lo * hi), 2.0 if upright else 2.5, name, ha="center", va="center",
+                fontsize=8, rotation=90 if upright else 0)
+    ax.axvline(2 / a, color="0.2", lw=1.2, ls="--")
+    ax.text(2 / a * 1.04, 0.15, "bounce\n(lr = 2/a)", fontsize=7, ha="left", va="bottom")
     ax.set_ylim(0, 3.0)
     ax.set_xlabel(f"learning rate lr (curvature a = {a:g})")
     ax.set_ylabel("distance factor per step")

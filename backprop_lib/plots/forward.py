@@ -17,9 +17,10 @@ from ..losses import sigmoid
 from . import style
 from .live import decision_regions, plane_grid, scatter_classes, update_decision_regions
 
-__all__ = ["NeuronArtists", "TinyNetworkArtists", "boundary_segment", "hidden_outputs",
-           "network_figure", "neuron_figure", "neuron_map", "neuron_output", "tiny_network_figure",
-           "update_network_figure", "update_neuron_map", "update_tiny_network"]
+__all__ = ["INPUT_LABELS", "NeuronArtists", "TinyNetworkArtists", "boundary_segment",
+           "hidden_outputs", "network_figure", "neuron_figure", "neuron_formula", "neuron_map",
+           "neuron_output", "tiny_network_figure", "update_network_figure", "update_neuron_map",
+           "update_tiny_network"]
 
 
 def neuron_output(points, w, b) -> np.ndarray:
@@ -87,8 +88,8 @@ def neuron_map(ax, w=(1.0, -1.0), b=0.0, X=None, y=None, lim: float = 2.5,
         scatter_classes(ax, X, np.zeros(len(X), int) if y is None else y)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("x1 (input 1)")
-    ax.set_ylabel("x2 (input 2)")
+    ax.set_xlabel(INPUT_LABELS[0])
+    ax.set_ylabel(INPUT_LABELS[1])
     ax.legend(loc="lower left", fontsize="small", framealpha=0.85)
     if colorbar:
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.85)
@@ -98,9 +99,26 @@ def neuron_map(ax, w=(1.0, -1.0), b=0.0, X=None, y=None, lim: float = 2.5,
     return artists
 
 
-def _title(ax, w, b):
+INPUT_LABELS = ("x1 (input 1)", "x2 (input 2)")     # the course's word for the plane's axes
+
+
+def neuron_formula(w, b) -> str:
+    """'σ(1.00·x1 − 1.00·x2 + 0.50)': each term with its own sign (a minus sign, not "+ -")."""
     w1, w2 = (float(v) for v in np.reshape(w, 2))
-    ax.set_title(f"σ({w1:.2f}·x1 + {w2:.2f}·x2 + {float(b):.2f});  arrow: w")
+    text = f"{_signed(w1, first=True)}·x1 {_signed(w2)}·x2 {_signed(float(b))}"
+    return f"σ({text})"
+
+
+def _signed(value: float, first: bool = False) -> str:
+    shown = f"{abs(value):.2f}"
+    negative = value < 0 and shown.strip("0.") != ""         # -0.001 shows as "+ 0.00"
+    if first:
+        return f"−{shown}" if negative else shown
+    return f"{'−' if negative else '+'} {shown}"
+
+
+def _title(ax, w, b):
+    ax.set_title(f"{neuron_formula(w, b)};  arrow: w")
 
 
 def update_neuron_map(artists: NeuronArtists, w, b) -> None:
@@ -130,6 +148,8 @@ def network_figure(model, X, y, title: str = "decision regions", resolution: int
     Returns (fig, image) for ``update_network_figure``."""
     fig, ax = style.new_figure(width=5.2, height=4.8)
     image = decision_regions(ax, model, X, y, lim=lim, resolution=resolution, title=title)
+    ax.set_xlabel(INPUT_LABELS[0])
+    ax.set_ylabel(INPUT_LABELS[1])
     return fig, image
 
 
@@ -180,6 +200,8 @@ def tiny_network_figure(model, X, y):
     fig, (ax_in, ax_hid) = style.new_figure(2, width=4.8, height=4.6)
     regions = decision_regions(ax_in, model, X, y, lim=data_extent_square(X),
                                title="inputs: decision regions")
+    ax_in.set_xlabel(INPUT_LABELS[0])           # the neuron figure's words for the same axes
+    ax_in.set_ylabel(INPUT_LABELS[1])
     extent = regions.get_extent()
     lines = []
     for j in range(2):

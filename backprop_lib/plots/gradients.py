@@ -266,6 +266,19 @@ def plot_network_gradients(model, ax=None, max_units: int = 7, gamma: float = 0.
     return view
 
 
+def diagram_title(widths, max_units: int) -> str:
+    """'5 hidden layers of 32 units (the first 7 of each layer drawn; input 64, output 10)':
+    the hidden width, not the widest layer (which may be the input), and what was left out."""
+    hidden, n = widths[1:-1], len(widths) - 2
+    sizes = (f"of {hidden[0]} units" if hidden and len(set(hidden)) == 1
+             else "of " + "-".join(map(str, hidden)) + " units" if hidden else "")
+    title = f"{n} hidden layer{'s' if n != 1 else ''} {sizes}".strip()
+    if max(widths) > max_units:
+        title += f" (the first {max_units} units of each layer drawn; input {widths[0]}, " \
+                 f"output {widths[-1]})"
+    return title
+
+
 def _diagram_axes(ax, widths, shown):
     n = len(widths)
     ax.set_xlim(-0.5, n - 0.5)
@@ -277,10 +290,7 @@ def _diagram_axes(ax, widths, shown):
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel("layer (input → output)")
-    hidden = widths[1:-1]
-    note = f" (first {max(shown)} of {max(widths)} units drawn)" if max(widths) > max(shown) \
-        else ""
-    ax.set_title(f"{len(hidden)} hidden layers{note}", fontsize="medium")
+    ax.set_title(diagram_title(widths, max(shown)), fontsize="medium")
 
 
 def update_network_gradients(view: DiagramView, model) -> None:
@@ -302,7 +312,8 @@ def hidden_activations(model) -> list:
     a list of arrays (n, width)."""
     if model.outputs is None:
         raise RuntimeError("run model.forward(X) first: the activations come from a forward pass")
-    return [model.outputs[a] for _, _, a in dense_blocks(model) if a is not None]
+    outputs = model.leaf_outputs()
+    return [outputs[a] for _, _, a in dense_blocks(model) if a is not None]
 
 
 def pick_layers(n_layers: int, count: int = 5) -> list:

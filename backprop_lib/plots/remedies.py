@@ -199,9 +199,14 @@ def plot_norm_comparison(profiles: dict, histories: dict | None = None):
     ax_g.grid(alpha=0.3)
     if histories:
         ax_l = axes[1]
+        # runs stuck at the same loss (log 2) draw on top of each other: staggered markers keep
+        # every one of them visible
+        spacing = max(max(h.steps for h in histories.values()) // 6, len(histories))
         for k, (label, h) in enumerate(histories.items()):
             ax_l.plot(np.arange(1, h.steps + 1), h.loss, color=color(k), linestyle=linestyle(k),
-                      lw=1.5, gid=f"loss:{label}", label=label)
+                      lw=1.2, marker="osD^v<>"[k % 7], ms=6,
+                      markevery=(k * spacing // len(histories), spacing),
+                      gid=f"loss:{label}", label=label)
         ax_l.set(xlabel="step", ylabel="training loss (per batch)")
         ax_l.legend(loc="upper right", fontsize="small")
         ax_l.grid(alpha=0.3)
@@ -310,9 +315,13 @@ def plot_broken_runs(runs: dict):
             if finite.size and finite.max() > 100 * finite.min():
                 log_axis(ax)                      # a diverging loss spans many powers of ten
         if h.diverged:
+            # a run stopped after a step or two is one point: give it room and say what happened
             ax.plot([h.steps], [h.loss[-1]] if h.steps else [1.0], "X", color=color(3), ms=10)
+            ax.set_xlim(0, max(10, 2 * h.steps))
+            ax.text(0.5, 0.5, f"diverged at step {h.diverged_at}:\ntraining stopped",
+                    transform=ax.transAxes, ha="center", va="center", fontsize="small")
         problem = r.diagnosis.problems[0] if r.diagnosis else "no finding"
-        verdict = "learns" if r.learned else "stuck"
+        verdict = "learns" if r.learned else ("diverged" if h.diverged else "stuck")
         ax.set_title(f"{name}\n{verdict}; checklist: {problem}", fontsize="small")
         ax.set(xlabel="step", ylabel="training loss")
         ax.grid(alpha=0.3, )

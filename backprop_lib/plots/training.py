@@ -67,7 +67,8 @@ def plot_train_val(history, ax=None, metric: str = "loss"):
 
     Needs a history trained with ``validation=``. The gap between the two curves is
     overfitting: the network learns its training set by heart. Returns {"train": Line2D,
-    "validation": Line2D, "best": Line2D (a vertical line at the best validation epoch)}.
+    "validation": Line2D, "best": Line2D (a vertical line at ``history.best_epoch``, the lowest
+    validation loss, on the accuracy panel too, so that both panels mark the same epoch)}.
     """
     if metric not in ("loss", "accuracy"):
         raise ValueError(f"metric must be 'loss' or 'accuracy', got {metric!r}")
@@ -82,9 +83,9 @@ def plot_train_val(history, ax=None, metric: str = "loss"):
                     label=f"training {metric}")
     (va,) = ax.plot(epochs, val, color=style.color(1), linestyle=style.linestyle(1), lw=2,
                     label=f"validation {metric}")
-    best = int(np.argmin(val) if metric == "loss" else np.argmax(val))
-    vline = ax.axvline(best + 1, color=style.color(7), lw=1, linestyle=":",
-                       label=f"best validation (epoch {best + 1})")
+    best = history.best_epoch       # lowest validation loss: the same epoch on either panel
+    vline = ax.axvline(best, color=style.color(7), lw=1, linestyle=":",
+                       label=f"lowest validation loss (epoch {best})")
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     if metric == "accuracy":

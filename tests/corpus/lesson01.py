@@ -16,6 +16,18 @@ def dense_W_at_X(X, W, b):
     return W @ X + b
 
 
+def dense_bias_column(X, W, b):
+    return X @ W + b[:, None]                  # b turned into a column: does not broadcast
+
+
+def dense_one_example(X, W, b):
+    return X[0] @ W + b
+
+
+def dense_summed(X, W, b):
+    return (X @ W + b).sum(axis=0)
+
+
 def dense_via_transposes(X, W, b):
     return (W.T @ X.T).T + b                   # (X W)ᵀ = Wᵀ Xᵀ: right
 
@@ -94,6 +106,17 @@ def two_relu(X, W1, b1, W2, b2):
     return np.maximum(X @ W1 + b1, 0) @ W2 + b2
 
 
+def two_softmax_out(X, W1, b1, W2, b2):
+    Z = sigmoid(X @ W1 + b1) @ W2 + b2
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def two_returns_both(X, W1, b1, W2, b2):
+    H = sigmoid(X @ W1 + b1)
+    return H, H @ W2 + b2
+
+
 def two_in_place(X, W1, b1, W2, b2):
     H = X @ W1
     H += b1
@@ -113,6 +136,25 @@ def two_float32(X, W1, b1, W2, b2):
     return sigmoid(X @ W1 + b1) @ W2 + b2
 
 
+def dense_left_the_raise(X, W, b):               # wrote the code, kept the template's last line
+    Z = X @ W + b  # noqa: F841 - the learner forgot `return Z`
+    raise NotImplementedError
+
+
+def dense_below_the_raise(X, W, b):              # wrote the code under the template's raise
+    raise NotImplementedError
+    return X @ W + b
+
+
+def _add_bias(Z, b):                             # a helper of the learner's, still to write
+    raise NotImplementedError
+
+
+def two_helper_unwritten(X, W1, b1, W2, b2):
+    H = sigmoid(_add_bias(X @ W1, b1))
+    return _add_bias(H @ W2, b2)
+
+
 EXERCISES = {
     "dense_forward": Exercise(
         F.check_dense_forward, F.dense_forward_reference,
@@ -122,7 +164,12 @@ EXERCISES = {
                (dense_bias_summed, "the sum of the biases"),
                (dense_W_at_X, "not W @ X"),
                (dense_times_bias, "added, not multiplied"),
-               (dense_activation, "you applied an activation")],
+               (dense_activation, "you applied an activation"),
+               (dense_bias_column, "adds b to every row as it is (no reshape"),
+               (dense_one_example, "one row per example"),
+               (dense_summed, "not summed over the examples"),
+               (dense_left_the_raise, "still ends with raise NotImplementedError"),
+               (dense_below_the_raise, "the code you wrote below it never runs")],
         right=[dense_in_place, dense_loops, dense_float32, dense_einsum, dense_via_transposes]),
     "two_layer_forward": Exercise(
         F.check_two_layer_forward, F.two_layer_forward_reference,
@@ -132,7 +179,10 @@ EXERCISES = {
                (two_no_b1, "b1 is missing"),
                (two_no_b2, "b2 is missing"),
                (two_hidden_only, "the second layer (W2, b2) is missing"),
-               (two_relu, "not ReLU")],
+               (two_relu, "not ReLU"),
+               (two_softmax_out, "no softmax after the last Dense"),
+               (two_returns_both, "did you return several values"),
+               (two_helper_unwritten, "calls `_add_bias`, which still raises NotImplementedError")],
         right=[two_in_place, two_tanh_formula, two_float32]),
 }
 
@@ -147,10 +197,14 @@ SHAPES_WRONG = [
     ({**RIGHT_SHAPES, "outputs": (3, 10)}, "(the transpose)"),
     ({**RIGHT_SHAPES, "W2": "(8, 3)"}, "not a shape"),
     ({**RIGHT_SHAPES, "Z1": None}, "not answered yet: Z1"),
+    ({**RIGHT_SHAPES, "Z1": (10, 4)}, "one column per unit"),
+    ({**RIGHT_SHAPES, "W2": (3, 8)}, "W2: you said (3, 8) (the transpose)"),
+    ({**RIGHT_SHAPES, "b2": (10, 3)}, "one bias per output unit"),
 ]
 SHAPES_RIGHT = [
     RIGHT_SHAPES,
     {k: list(v) for k, v in RIGHT_SHAPES.items()},                       # lists
     {k: tuple(np.int64(x) for x in v) for k, v in RIGHT_SHAPES.items()},  # numpy integers
     {k: np.shape(np.zeros(v)) for k, v in RIGHT_SHAPES.items()},          # read off arrays
+    {k: np.array(v) for k, v in RIGHT_SHAPES.items()},                   # arrays of sizes
 ]

@@ -73,6 +73,31 @@ def mse_einsum(pred, target):
     return np.einsum("ij,ij->", e, e) / n, np.multiply(e, 2.0 / n)
 
 
+def mse_swapped(pred, target):
+    e = pred - target
+    return 2 * e / e.size, np.mean(e ** 2)
+
+
+def mse_axis0(pred, target):
+    e = pred - target
+    return np.mean(e ** 2, axis=0), 2 * e / e.size
+
+
+def mse_grad_summed(pred, target):
+    e = pred - target
+    return np.mean(e ** 2), (2 * e / e.size).sum(axis=0)
+
+
+def mse_half(pred, target):
+    e = pred - target
+    return 0.5 * np.mean(e ** 2), e / e.size
+
+
+def mse_mean_twice(pred, target):
+    e = pred - target
+    return np.mean(np.mean(e ** 2, axis=1)), 2 * (pred - target) / pred.size
+
+
 # ---------------------------------------------------------------- softmax_ce_grad
 def _onehot(labels, k):
     return np.eye(k)[labels]
@@ -119,6 +144,38 @@ def ce_sum_over_batch_axis(z, labels):
     return (p - _onehot(labels, z.shape[1])) / z.shape[0]
 
 
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def ce_all_entries(z, labels):
+    return (_softmax(z) - _onehot(labels, z.shape[1])) / z.size
+
+
+def ce_no_keepdims(z, labels):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1)
+    return (p - _onehot(labels, z.shape[1])) / z.shape[0]
+
+
+def ce_loss_too(z, labels):
+    p, n = _softmax(z), z.shape[0]
+    return -np.mean(np.log(p[np.arange(n), labels])), (p - _onehot(labels, z.shape[1])) / n
+
+
+def ce_rows(z, labels):
+    p = _softmax(z)
+    p[labels] -= 1
+    return p / z.shape[0]
+
+
+def ce_columns(z, labels):
+    p = _softmax(z)
+    p[:, labels] -= 1
+    return p / z.shape[0]
+
+
 def ce_in_place(z, labels):
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
@@ -147,6 +204,13 @@ def ce_tanh_free_list(z, labels):
     return out                           # a list of lists: fine
 
 
+def mse_unfinished_branch(pred, target):        # one case written, the other left to do
+    if pred.shape[1] == 1:
+        diff = pred - target
+        return np.mean(diff ** 2), 2 * diff / diff.size
+    else:
+        raise NotImplementedError("several outputs")
+
 EXERCISES = {
     "mse": Exercise(
         E.check_mse, E.mse_reference,
@@ -157,8 +221,13 @@ EXERCISES = {
                (mse_sum_loss, "your loss is the sum of squares"),
                (mse_rmse, "(RMSE)"),
                (mse_abs, "mean absolute error"),
-               (mse_grad_only, "return two things, (loss, gradient)")],
-        right=[mse_in_place, mse_list, mse_float32, mse_einsum]),
+               (mse_grad_only, "return two things, (loss, gradient)"),
+               (mse_swapped, "in the order (loss, grad)"),
+               (mse_axis0, "you averaged each column (axis=0)"),
+               (mse_grad_summed, "one entry per prediction, shaped like pred"),
+               (mse_half, "your loss has an extra 1/2"),
+               (mse_unfinished_branch, "still raises NotImplementedError for these inputs")],
+        right=[mse_in_place, mse_list, mse_float32, mse_einsum, mse_mean_twice]),
     "softmax_ce_grad": Exercise(
         E.check_softmax_ce_grad, E.softmax_ce_grad_reference,
         wrong=[(ce_naive, "subtract each row's max first"),
@@ -167,6 +236,11 @@ EXERCISES = {
                (ce_no_onehot, "the one-hot is missing"),
                (ce_clipped, "clipping"),
                (ce_batch_max, "each ROW's own max"),
-               (ce_sum_over_batch_axis, "axis=1")],
+               (ce_sum_over_batch_axis, "axis=1"),
+               (ce_all_entries, "so N = n = 4"),
+               (ce_no_keepdims, "keepdims=True"),
+               (ce_loss_too, "return only the gradient"),
+               (ce_rows, "the 1 was subtracted at the wrong places"),
+               (ce_columns, "p[np.arange(n), labels]")],
         right=[ce_in_place, ce_logsumexp, ce_tanh_free_list]),
 }

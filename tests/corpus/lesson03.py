@@ -1,11 +1,13 @@
 """Notebook 03 (the chain rule): sigmoid_derivative(z), neuron_gradients(x, w, b, t),
-local_derivative(op, a, b)."""
+local_derivative(op, a, b), and the learner's own graph backward: topological_order(root),
+backward(root)."""
 
 import math
 
 import numpy as np
 
 from backprop_lib.exercises import chain_rule as C
+from backprop_lib.exercises import graph_backward as G
 
 from . import Exercise
 
@@ -145,6 +147,18 @@ def ld_plus_b(op, a, b=0.0):
     return b if op == "+" else _right(op, a, b)
 
 
+def ld_tanh_no_square(op, a, b=0.0):
+    return 1 - math.tanh(a) if op == "tanh" else _right(op, a, b)
+
+
+def ld_unfinished(op, a, b=0.0):
+    if op == "*":
+        return b
+    if op in ("+", "-"):
+        return 1.0
+    raise NotImplementedError          # the rest still to do
+
+
 def ld_ifs(op, a, b=0.0):
     if op == "*":
         return b
@@ -168,6 +182,179 @@ def ld_table(op, a, b=0.0):
 
 def ld_float32(op, a, b=0.0):
     return np.float32(_right(op, a, b))
+
+
+# ---------------------------------------------------------------- topological_order(root)
+def to_recursive(root):
+    order, seen = [], set()
+
+    def visit(v):
+        if v not in seen:
+            seen.add(v)
+            for inp in v.inputs:
+                visit(inp)
+            order.append(v)
+    visit(root)
+    return order
+
+
+def to_stack(root):
+    """Depth first with an explicit stack, returned as a tuple."""
+    out, done, stack = [], set(), [(root, False)]
+    while stack:
+        v, expanded = stack.pop()
+        if id(v) in done:
+            continue
+        if expanded:
+            done.add(id(v))
+            out.append(v)
+        else:
+            stack.append((v, True))
+            stack.extend((i, False) for i in v.inputs if id(i) not in done)
+    return tuple(out)
+
+
+def to_by_depth(root):
+    """Sorted by the longest path from a leaf: every input is shallower than its users."""
+    depth = {}
+
+    def d(v):
+        if id(v) not in depth:
+            depth[id(v)] = 1 + max((d(i) for i in v.inputs), default=-1)
+        return depth[id(v)]
+    everything = {}
+
+    def collect(v):
+        if id(v) not in everything:
+            everything[id(v)] = v
+            for i in v.inputs:
+                collect(i)
+    collect(root)
+    return sorted(everything.values(), key=d)
+
+
+def to_no_seen(root):
+    out = []
+
+    def visit(v):
+        for inp in v.inputs:
+            visit(inp)
+        out.append(v)
+    visit(root)
+    return out
+
+
+def to_root_first(root):
+    return to_recursive(root)[::-1]
+
+
+def to_only_inputs(root):
+    return list(root.inputs) + [root]
+
+
+def to_append_first(root):
+    order, seen = [], set()
+
+    def visit(v):
+        if id(v) not in seen:
+            seen.add(id(v))
+            order.append(v)                     # appended before its inputs
+            for inp in v.inputs:
+                visit(inp)
+    visit(root)
+    return order[1:] + order[:1]                # root moved last, the rest still wrong
+
+
+def to_labels(root):
+    return [v.label for v in to_recursive(root)]
+
+
+def to_set(root):
+    return set(to_recursive(root))
+
+
+def to_no_return(root):
+    to_recursive(root)
+
+
+# ---------------------------------------------------------------- backward(root)
+def _bw(order_of=to_recursive, *, assign=False, seed=1.0, data=False, zero=True, forward=False,
+        dedupe=False, add=False):
+    def backward(root):
+        order = order_of(root)
+        if zero:
+            for v in order:
+                v.grad = 0.0
+        root.grad = seed
+        for node in (order if forward else reversed(order)):
+            pairs = zip(node.inputs, node.local_grads)
+            if dedupe:
+                pairs = dict(pairs).items()
+            for inp, local in pairs:
+                push = local + node.grad if add else local * (node.data if data else node.grad)
+                if assign:
+                    inp.grad = push
+                else:
+                    inp.grad += push
+    return backward
+
+
+def bw_seed_then_zero(root):
+    order = to_recursive(root)
+    root.grad = 1.0                             # set first, then wiped by the zeroing
+    for v in order:
+        v.grad = 0.0
+    for node in reversed(order):
+        for inp, local in zip(node.inputs, node.local_grads):
+            inp.grad += local * node.grad
+
+
+def topological_order(root):                    # the notebook's stub, still unwritten
+    raise NotImplementedError
+
+
+def bw_calls_unwritten_order(root):
+    for node in reversed(topological_order(root)):
+        node.grad = 0.0
+
+
+def bw_returns_grads(root):
+    grads = {root: 1.0}
+    for node in reversed(to_recursive(root)):
+        for inp, local in zip(node.inputs, node.local_grads):
+            grads[inp] = grads.get(inp, 0.0) + local * grads.get(node, 0.0)
+    return grads
+
+
+def bw_fails_second_time(root):
+    if root.grad != 0.0:
+        raise RuntimeError("backward was already called")
+    _bw()(root)
+
+
+def bw_dict(root):
+    """Accumulates in a dict first, then writes every gradient once."""
+    grads = {id(root): 1.0}
+    order = to_stack(root)
+    for node in reversed(order):
+        for inp, local in zip(node.inputs, node.local_grads):
+            grads[id(inp)] = grads.get(id(inp), 0.0) + local * grads.get(id(node), 0.0)
+    for v in order:
+        v.grad = grads.get(id(v), 0.0)
+
+
+def bw_ints(root):
+    order = to_by_depth(root)
+    for v in order:
+        v.grad = 0
+    root.grad = 1
+    for node in order[::-1]:
+        for i in range(len(node.inputs)):
+            node.inputs[i].grad = node.inputs[i].grad + node.local_grads[i] * node.grad
+
+
+def bw_course(root):
+    root.backward()
 
 
 EXERCISES = {
@@ -195,6 +382,32 @@ EXERCISES = {
                (ld_sigmoid_value, "not σ(a)"),
                (ld_tanh_a, "not 1 - a²"),
                (ld_square_no_two, "the factor 2 is missing"),
-               (ld_plus_b, "adding passes the gradient on unchanged")],
+               (ld_plus_b, "adding passes the gradient on unchanged"),
+               (ld_tanh_no_square, "the square is missing"),
+               (ld_unfinished, "raised NotImplementedError for 'sigmoid'")],
         right=[ld_ifs, ld_table, ld_float32]),
+    "topological_order": Exercise(
+        G.check_topological_order, G.topological_order_reference,
+        wrong=[(to_no_seen, "appears more than once"),
+               (to_root_first, "the output comes first"),
+               (to_only_inputs, "missing"),
+               (to_append_first, "comes before its input"),
+               (to_labels, "Values themselves (got a list holding a str"),
+               (to_set, "the order matters"),
+               (to_no_return, "returned None")],
+        right=[to_recursive, to_stack, to_by_depth]),
+    "graph_backward": Exercise(
+        G.check_graph_backward, G.backward_reference,
+        wrong=[(_bw(assign=True), "do not overwrite with `=`"),
+               (_bw(seed=0.0), "set root.grad = 1"),
+               (bw_seed_then_zero, "after zeroing the gradients"),
+               (_bw(forward=True), "walked leaves first"),
+               (_bw(data=True), "pushed its value, not its gradient"),
+               (_bw(zero=False), "added onto the first's gradients"),
+               (_bw(dedupe=True), "uses the same input twice (a·a)"),
+               (_bw(add=True), "the chain rule multiplies them"),
+               (bw_calls_unwritten_order, "calls `topological_order`, which still raises"),
+               (bw_returns_grads, "fills each value's .grad in place"),
+               (bw_fails_second_time, "run a second time on the same graph")],
+        right=[bw_dict, bw_ints, bw_course]),
 }

@@ -45,6 +45,23 @@ def db_two_values(dZ, X, W):
     return X.T @ dZ, dZ.sum(axis=0)
 
 
+def db_order(dZ, X, W):
+    return X.T @ dZ, dZ @ W.T, dZ.sum(axis=0)
+
+
+def db_keepdims(dZ, X, W):
+    return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0, keepdims=True)
+
+
+def db_all_over_n(dZ, X, W):
+    n = X.shape[0]
+    return dZ @ W.T / n, X.T @ dZ / n, dZ.sum(axis=0) / n
+
+
+def db_dW_sign(dZ, X, W):
+    return dZ @ W.T, -(X.T @ dZ), dZ.sum(axis=0)
+
+
 def db_in_place(dZ, X, W):
     dX = np.dot(dZ, W.T)
     dW = np.dot(X.T, dZ)
@@ -167,6 +184,28 @@ def fd_sigmoid_backward(dY, Z, Y):
     return dY * (s(Z + h) - s(Z - h)) / (2 * h)
 
 
+def sb_squared(dY, Z, Y):
+    return dY * Y * (1 - Y) ** 2
+
+
+def sb_one_plus(dY, Z, Y):
+    return dY * Y * (1 + Y)
+
+
+def sb_over_rows(dY, Z, Y):
+    return dY * Y * (1 - Y) / len(Z)
+
+
+def sb_matmul(dY, Z, Y):
+    return dY @ (Y * (1 - Y)).T
+
+
+def sb_in_place_upstream(dY, Z, Y):
+    dY *= Y
+    dY *= 1 - Y
+    return dY
+
+
 EXERCISES = {
     "dense_backward": Exercise(
         B.check_dense_backward, B.dense_backward_reference,
@@ -178,7 +217,11 @@ EXERCISES = {
                (db_mean, "averaged instead of summed"),
                (db_divided_by_n, "divided by the batch size"),
                (db_sign, "wrong sign on dL/dX"),
-               (db_two_values, "return the three arrays (dX, dW, db)")],
+               (db_two_values, "return the three arrays (dX, dW, db)"),
+               (db_order, "returned in the order (dW, dX, db)"),
+               (db_keepdims, "sum without keepdims=True"),
+               (db_all_over_n, "dX divided by the batch size"),
+               (db_dW_sign, "wrong sign: the gradient of the loss, not its negative")],
         right=[db_in_place, db_einsum, db_list_float32, db_loops]),
     "sigmoid_backward": Exercise(
         B.check_activation_backward, B.sigmoid_backward_reference,
@@ -186,8 +229,12 @@ EXERCISES = {
                (sb_no_upstream, "forgot to multiply by the upstream gradient"),
                (sb_unchanged, "returned dL/dY unchanged"),
                (sb_sign, "wrong sign"),
-               (sb_no_one_minus, "the factor (1 - Y) is missing")],
-        right=[sb_in_place, sb_from_Z, sb_float32, fd_sigmoid_backward]),
+               (sb_no_one_minus, "the factor (1 - Y) is missing"),
+               (sb_squared, "(1 - Y) is squared"),
+               (sb_one_plus, "1 + Y where 1 - Y belongs"),
+               (sb_over_rows, "divided by the number of rows"),
+               (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs")],
+        right=[sb_in_place, sb_from_Z, sb_float32, fd_sigmoid_backward, sb_in_place_upstream]),
     "tanh_backward": Exercise(
         check_tanh, B.tanh_backward_reference,
         wrong=[(tb_z, "used Z instead of Y"),
@@ -203,7 +250,9 @@ EXERCISES = {
                (db_no_sum, "forgot to sum the bias gradient"),
                (db_divided_by_n, "divided by the batch size"),
                (db_sign, "wrong sign on dL/dX"),
-               (db_two_values, "return the 3 arrays (dX, dW, db)")],
+               (db_two_values, "return the 3 arrays (dX, dW, db)"),
+               (db_order, "returned in the order (dW, dX, db)"),
+               (db_keepdims, "sum without keepdims=True")],
         right=[db_in_place, db_einsum, db_loops]),
     "check_backward (sigmoid_backward in a network)": Exercise(
         in_network_sigmoid, B.sigmoid_backward_reference,
@@ -212,6 +261,8 @@ EXERCISES = {
                (sb_unchanged, "returned dL/dY unchanged"),
                (sb_sign, "wrong sign"),
                (sb_no_one_minus, "the factor (1 - Y) is missing"),
-               (lambda dY, Z, Y: None, "did you forget `return`")],
+               (lambda dY, Z, Y: None, "did you forget `return`"),
+               (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs"),
+               (sb_squared, "(1 - Y) is squared")],
         right=[sb_in_place, sb_from_Z, sb_exp_formula]),   # (float32 reads "look closer"
 }                                                           # in a float64 gradient check)

@@ -1,8 +1,9 @@
 """Notebook 05 (gradient descent): gd_step(w, grad, lr), max_stable_lr(a),
-momentum_step(w, v, grad, lr, mu) -> (w, v)."""
+momentum_step(w, v, grad, lr, mu) -> (w, v), adam_step(w, grad, m, v, t, ...) -> (w, m, v)."""
 
 import numpy as np
 
+from backprop_lib.exercises import adam as A
 from backprop_lib.exercises import descent as D
 
 from . import Exercise
@@ -130,6 +131,96 @@ def mom_float32(w, v, grad, lr, mu):
     return (w + v).astype(np.float32), v
 
 
+def mom_v_not_updated(w, v, grad, lr, mu):
+    w = w + mu * v - lr * grad
+    return w, v
+
+
+def mom_against_v(w, v, grad, lr, mu):
+    v = mu * v - lr * grad
+    return w - v, v
+
+
+def mom_mu_on_grad(w, v, grad, lr, mu):
+    v = v - mu * lr * grad
+    return w + v, v
+
+
+def mom_averaging(w, v, grad, lr, mu):
+    v = mu * v - (1 - mu) * lr * grad
+    return w + v, v
+
+
+def mom_sums_gradients(w, v, grad, lr, mu):
+    v = mu * v + grad
+    return w - lr * v, v
+
+
+# ---------------------------------------------------------------- adam_step
+def _moments(grad, m, v, beta1, beta2):
+    return beta1 * m + (1 - beta1) * grad, beta2 * v + (1 - beta2) * grad ** 2
+
+
+def adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_efficient(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    lr_t = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)     # Kingma and Ba, section 2
+    return w - lr_t * m / (np.sqrt(v) + eps), m, v
+
+
+def adam_in_place(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad * grad
+    w -= lr * (m / (1 - beta1 ** t)) / ((v / (1 - beta2 ** t)) ** 0.5 + eps)
+    return w, m, v
+
+
+def adam_no_correction(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def adam_eps_inside(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v
+
+
+def adam_raw_gradient(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - lr * grad / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+
+
+def adam_order(w, grad, m, v, t, lr, beta1, beta2, eps):
+    w, m, v = adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return m, v, w
+
+
+def adam_stale_state(w, grad, m, v, t, lr, beta1, beta2, eps):
+    w_new, _, _ = adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return w_new, m, v
+
+
+def adam_t_plus_one(w, grad, m, v, t, lr, beta1, beta2, eps):
+    return adam_paper(w, grad, m, v, t + 1, lr, beta1, beta2, eps)
+
+
+def adam_uphill(w, grad, m, v, t, lr, beta1, beta2, eps):
+    w_new, m, v = adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return 2 * w - w_new, m, v
+
+
+def adam_one_array(w, grad, m, v, t, lr, beta1, beta2, eps):
+    return adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps)[0]
+
+
 EXERCISES = {
     "gd_step": Exercise(
         D.check_gd_step, D.gd_step_reference,
@@ -155,6 +246,22 @@ EXERCISES = {
                (mom_old_v, "the new w uses the old velocity"),
                (mom_plain, "momentum is ignored"),
                (mom_only_w, "return the pair (w, v)"),
-               (mom_swapped, "the pair is swapped")],
+               (mom_swapped, "the pair is swapped"),
+               (mom_v_not_updated, "v was not updated"),
+               (mom_against_v, "the step goes against the velocity"),
+               (mom_mu_on_grad, "μ scales the gradient instead of the old velocity"),
+               (mom_averaging, "this is the averaging form"),
+               (mom_sums_gradients, "the form that sums gradients")],
         right=[mom_in_place, mom_list, mom_float32]),
+    "adam_step": Exercise(
+        A.check_adam_step, A.adam_step_reference,
+        wrong=[(adam_no_correction, "no bias correction"),
+               (adam_eps_inside, "ε is inside the square root"),
+               (adam_raw_gradient, "the step uses the raw gradient, not the running mean m̂"),
+               (adam_order, "in another order: return them as (w, m, v)"),
+               (adam_stale_state, "new m: unchanged from the input"),
+               (adam_t_plus_one, "the correction uses t + 1"),
+               (adam_uphill, "wrong sign"),
+               (adam_one_array, "return all three")],
+        right=[adam_paper, adam_efficient, adam_in_place]),
 }

@@ -64,6 +64,38 @@ def ts_typo(model, X, y, lr):
     return out
 
 
+def ts_divided_by_n(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad / len(X)
+    return loss
+
+
+def ts_returns_pair(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return loss, dout
+
+
+def ts_rebinds(model, X, y, lr):
+    loss, dout = bp.softmax_cross_entropy(model.forward(X), y)
+    model.backward(dout)
+    for p in model.parameters():
+        p.value = p.value - lr * p.grad            # a new array, stored in the Parameter: fine
+    return loss
+
+
+def ts_mse(model, X, y, lr):
+    loss, dout = bp.mse(model.forward(X), np.eye(3)[y])
+    model.backward(dout)
+    for p in model.parameters():
+        p.value -= lr * p.grad
+    return loss
+
+
 def ts_in_place(model, X, y, lr):
     out = model.forward(X)
     loss, dout = bp.softmax_cross_entropy(out, y)
@@ -142,6 +174,29 @@ def cm_float(y_true, y_pred, k):
     return cm
 
 
+def cm_rows_normalised(y_true, y_pred, k):
+    cm = np.zeros((k, k))
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+
+
+def cm_size_from_data(y_true, y_pred, k):
+    m = int(max(np.max(y_true), np.max(y_pred))) + 1
+    cm = np.zeros((m, m), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def cm_one_too_many(y_true, y_pred, k):
+    cm = np.zeros((k + 1, k + 1), dtype=int)
+    np.add.at(cm, (y_true, y_pred), 1)
+    return cm
+
+
+def cm_one_hot(y_true, y_pred, k):
+    return np.eye(k)[y_true].T @ np.eye(k)[y_pred]
+
+
 # ---------------------------------------------------------------- best_epoch
 def be_from_zero(h):
     return int(np.argmin(h.val_loss))
@@ -183,6 +238,30 @@ def be_numpy(h):
     return np.argmin(np.asarray(h.val_loss)) + 1      # a numpy integer: fine
 
 
+def be_accuracy(h):
+    return int(np.argmax(h.val_accuracy)) + 1
+
+
+def be_accuracy_from_zero(h):
+    return int(np.argmax(h.val_accuracy))
+
+
+def be_per_step(h):
+    return int(np.argmin(h.loss)) + 1
+
+
+def be_list_method(h):
+    return h.val_loss.argmin() + 1
+
+
+def be_property(h):
+    return h.best_epoch
+
+
+def be_sorted(h):
+    return sorted(range(1, len(h.val_loss) + 1), key=lambda e: h.val_loss[e - 1])[0]
+
+
 EXERCISES = {
     "training_step": Exercise(
         T.check_training_step, T.reference_training_step,
@@ -192,16 +271,22 @@ EXERCISES = {
                (ts_double, "2 times the answer (too large)"),
                (ts_no_return, "return the loss"),
                (ts_loss_after, "(before the update)"),
-               (ts_typo, "model.forwrd(X)")],
-        right=[ts_in_place, ts_slice_assign, ts_float32_loss_list]),
+               (ts_typo, "model.forwrd(X)"),
+               (ts_divided_by_n, "divided by the batch size again"),
+               (ts_returns_pair, "return the loss alone"),
+               (ts_mse, "the classifier's loss is softmax cross-entropy")],
+        right=[ts_in_place, ts_slice_assign, ts_float32_loss_list, ts_rebinds]),
     "confusion_matrix": Exercise(
         T.check_confusion_matrix, T.reference_confusion_matrix,
         wrong=[(cm_transposed, "rows and columns are swapped"),
                (cm_fractions, "these are fractions"),
                (cm_zeros, "the matrix is all zeros"),
                (cm_fancy_index, "repeated"),
-               (cm_diagonal_only, "only the correct predictions")],
-        right=[cm_loops, cm_bincount, cm_float]),
+               (cm_diagonal_only, "only the correct predictions"),
+               (cm_rows_normalised, "each row is divided by its total"),
+               (cm_size_from_data, "use num_classes = 5"),
+               (cm_one_too_many, "one row and column too many")],
+        right=[cm_loops, cm_bincount, cm_float, cm_one_hot]),
     "best_epoch": Exercise(
         T.check_best_epoch, T.reference_best_epoch,
         wrong=[(be_from_zero, "off by one"),
@@ -209,6 +294,10 @@ EXERCISES = {
                (be_worst, "that is the worst validation epoch"),
                (be_plus_1_9, "expected a whole epoch number, got"),
                (be_min_value, "expected a whole epoch number"),
-               (be_last, "TRAINING")],
-        right=[be_index, be_loop, be_numpy]),
+               (be_last, "TRAINING"),
+               (be_accuracy, "the highest validation ACCURACY"),
+               (be_accuracy_from_zero, "np.argmax counts from 0"),
+               (be_per_step, "one entry per STEP"),
+               (be_list_method, "use np.argmin(history.val_loss)")],
+        right=[be_index, be_loop, be_numpy, be_property, be_sorted]),
 }

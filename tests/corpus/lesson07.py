@@ -1,11 +1,13 @@
-"""Notebook 07 (vanishing gradients): predicted_ratio(activation, init, width, depth),
-measured_factors(profile), stalled_layer(history)."""
+"""Notebook 07 (vanishing gradients): the Your-turn exercises standardize(X_train, X_test) and
+alignment(A, dZ); predicted_ratio(activation, init, width, depth), measured_factors(profile),
+stalled_layer(history)."""
 
 import math
 
 import numpy as np
 
 from backprop_lib import theory
+from backprop_lib.exercises import signals as S
 from backprop_lib.exercises import vanishing as V
 
 from . import Exercise
@@ -135,7 +137,73 @@ def sl_numpy_int(h):
     return np.argmin(np.median(h.grad_norm, axis=0)) + 1
 
 
+# ---------------------------------------------------------------- standardize (Your turn)
+def _safe(s):
+    return np.where(s == 0, 1.0, s)
+
+
+def std_explicit(X_train, X_test):
+    mean = X_train.sum(axis=0) / len(X_train)
+    std = np.sqrt(((X_train - mean) ** 2).mean(axis=0))
+    std[std == 0] = 1
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def std_in_place(X_train, X_test):             # changes its inputs in place, returns a list
+    mean, std = X_train.mean(0), _safe(X_train.std(0))
+    X_test -= mean
+    X_test /= std
+    X_train -= mean
+    X_train /= std
+    return [X_train, X_test]
+
+
+def std_own_stats(X_train, X_test):            # the test set scaled with its own statistics
+    return ((X_train - X_train.mean(0)) / _safe(X_train.std(0)),
+            (X_test - X_test.mean(0)) / _safe(X_test.std(0)))
+
+
+# ---------------------------------------------------------------- alignment (Your turn)
+def align_einsum(A, dZ):
+    G = np.einsum("ni,nj->ij", A, dZ)
+    return np.sqrt((G ** 2).sum()) / np.sqrt((A ** 2).sum() * (dZ ** 2).sum())
+
+
+def align_transposed(A, dZ):                   # (dZᵀ·A) has the same norm as (Aᵀ·dZ)
+    return float(np.linalg.norm(dZ.T @ A) / np.linalg.norm(A) / np.linalg.norm(dZ))
+
+
+def align_in_place(A, dZ):                     # rescales its inputs in place
+    A /= np.linalg.norm(A)
+    dZ /= np.linalg.norm(dZ)
+    return np.array([np.linalg.norm(A.T @ dZ)])
+
+
+def _rms(M):
+    return np.sqrt(np.mean(M ** 2))
+
+
 EXERCISES = {
+    "standardize": Exercise(
+        S.check_standardize, S.reference_standardize,
+        wrong=[(std_own_stats, "OWN"),
+               (lambda a, b: ((a - a.mean()) / a.std(), (b - a.mean()) / a.std()), "whole array"),
+               (lambda a, b: (a - a.mean(0), b - a.mean(0)), "centred only"),
+               (lambda a, b: (a / _safe(a.std(0)), b / _safe(a.std(0))), "scaled only"),
+               (lambda a, b: ((a - a.mean(0)) / _safe(a.std(0)) ** 2,
+                              (b - a.mean(0)) / _safe(a.std(0)) ** 2), "variance")],
+        right=[std_explicit, std_in_place, lambda a, b: S.reference_standardize(a, b)]),
+    "alignment": Exercise(
+        S.check_alignment, S.reference_alignment,
+        wrong=[(lambda A, dZ: np.linalg.norm(A.T @ dZ), "‖dL/dW‖ itself"),
+               (lambda A, dZ: np.linalg.norm(A.T @ dZ) / (_rms(A) * _rms(dZ)), "RMS"),
+               (lambda A, dZ: np.linalg.norm(A) * np.linalg.norm(dZ) / np.linalg.norm(A.T @ dZ),
+                "upside down"),
+               (lambda A, dZ: (np.linalg.norm(A.T @ dZ)
+                               / (np.linalg.norm(A) * np.linalg.norm(dZ))) ** 2,
+                "square of the alignment"),
+               (lambda A, dZ: A.T @ dZ, "matrix of shape")],
+        right=[align_einsum, align_transposed, align_in_place]),
     "predicted_ratio": Exercise(
         V.check_predicted_ratio, V.reference_predicted_ratio,
         wrong=[(pr_depth, "one factor too many"),

@@ -1,5 +1,5 @@
-"""Notebook 08 (activations and initialization): layer_factor(activation, init, n),
-he_init(fan_in, fan_out, rng) -> W, sigmoid_std(n)."""
+"""Notebook 08 (activations and initialization): the Your-turn exercise tanh_slope_gain(Z);
+layer_factor(activation, init, n), he_init(fan_in, fan_out, rng) -> W, sigmoid_std(n)."""
 
 import math
 
@@ -7,6 +7,7 @@ import numpy as np
 
 from backprop_lib import theory
 from backprop_lib.exercises import remedies as R
+from backprop_lib.exercises import signals as S
 
 from . import Exercise
 
@@ -119,7 +120,37 @@ def ss_numpy(n):
     return np.float32(4) / np.sqrt(np.float32(n))
 
 
+# ---------------------------------------------------------------- tanh_slope_gain (Your turn)
+def gain_cosh(Z):
+    return np.mean(np.cosh(Z) ** -4)             # 1 - tanh² = 1/cosh²
+
+
+def gain_loop(Z):
+    total = 0.0
+    for z in np.ravel(Z):
+        total += (1 - np.tanh(z) ** 2) ** 2
+    return total / np.size(Z)
+
+
+def gain_in_place(Z):                          # overwrites its input with the slope
+    np.tanh(Z, out=Z)
+    Z **= 2
+    Z *= -1
+    Z += 1
+    return float(np.mean(Z * Z))
+
+
 EXERCISES = {
+    "tanh_slope_gain": Exercise(
+        S.check_tanh_slope_gain, S.reference_tanh_slope_gain,
+        wrong=[(lambda Z: np.mean(1 - np.tanh(Z) ** 2) ** 2, "square of the mean"),
+               (lambda Z: np.mean(1 - np.tanh(Z) ** 2), "mean slope"),
+               (lambda Z: np.mean((1 - Z ** 2) ** 2), "only near 0"),
+               (lambda Z: np.mean((1 / (1 + np.exp(-Z)) * (1 - 1 / (1 + np.exp(-Z)))) ** 2),
+                "sigmoid"),
+               (lambda Z: 1.0, "Z = 0"),
+               (lambda Z: np.mean((1 - np.tanh(Z) ** 2) ** 2, axis=0), "per unit")],
+        right=[gain_cosh, gain_loop, gain_in_place]),
     "layer_factor": Exercise(
         R.check_layer_factor, R.layer_factor_reference,
         wrong=[(lf_variance, "the factor of the VARIANCE"),

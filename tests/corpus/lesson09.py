@@ -1,12 +1,15 @@
-"""Notebook 09 (normalization): batchnorm_backward(dY, X_hat, inv_std, gamma), clip_norm(),
+"""Notebook 09 (normalization): the Your-turn exercises input_dependent_share(A) and
+clip_by_norm(g, max_norm); batchnorm_backward(dY, X_hat, inv_std, gamma), clip_norm(),
 fix(config) for four of the five broken networks (deep_sigmoid trains for about 2 s a run, too
 slow for a corpus; its reference fix is checked in test_exercises_remedies and the solutions),
 and predict(model, X) in evaluation mode."""
 
 import numpy as np
 
+from backprop_lib.exercises import clipping as C
 from backprop_lib.exercises import modes as M
 from backprop_lib.exercises import remedies as R
+from backprop_lib.exercises import signals as S
 
 from . import Exercise
 
@@ -255,7 +258,83 @@ def predict_one_by_one(model, X):
         return np.array([model.forward(x[None, :])[0].argmax() for x in X])
 
 
+# ---------------------------------------------------------------- input_dependent_share (Your turn)
+def share_total_variance(A):                   # the law of total variance spelled out
+    across_examples = A.var(axis=0).mean()
+    between_units = A.mean(axis=0).var()
+    return across_examples / (across_examples + between_units)
+
+
+def share_complement(A):
+    return 1 - A.mean(axis=0).var() / A.var()
+
+
+def share_in_place(A):                         # centres A in place first: still right
+    A -= A.mean()
+    return np.mean(A.var(axis=0)) / np.mean(A ** 2)
+
+
+# ---------------------------------------------------------------- clip_by_norm (Your turn)
+def clip_min(g, max_norm):
+    norm = np.sqrt(np.sum(g ** 2))
+    return g * min(1.0, max_norm / norm) if norm > 0 else g
+
+
+def clip_in_place(g, max_norm):                # the course's in-place habit
+    norm = np.linalg.norm(g)
+    if norm > max_norm:
+        g *= max_norm / norm
+    return g
+
+
+def clip_list(g, max_norm):
+    norm = float(np.linalg.norm(g))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return [float(x) * scale for x in g]
+
+
+def clip_by_value(g, max_norm):
+    return np.clip(g, -max_norm, max_norm)
+
+
+def clip_always(g, max_norm):
+    norm = np.linalg.norm(g)
+    return g * max_norm / norm if norm > 0 else g
+
+
+def clip_unit(g, max_norm):
+    norm = np.linalg.norm(g)
+    return g / norm if norm > max_norm else g
+
+
+def clip_squared(g, max_norm):
+    norm = np.linalg.norm(g)
+    return g * max_norm / norm ** 2 if norm > max_norm else g
+
+
+def clip_zero_nan(g, max_norm):
+    norm = np.linalg.norm(g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g / norm * min(norm, max_norm)
+
+
 EXERCISES = {
+    "input_dependent_share": Exercise(
+        S.check_input_dependent_share, S.reference_input_dependent_share,
+        wrong=[(lambda A: A.mean(axis=0).var() / A.var(), "OTHER part"),
+               (lambda A: A.var(axis=0).mean(), "divide it by the"),
+               (lambda A: A.var(axis=1).mean() / A.var(), "axis=1"),
+               (lambda A: A.std(axis=0).mean() / A.std(), "standard deviations"),
+               (lambda A: A.var(axis=0) / A.var(), "numbers; average")],
+        right=[share_total_variance, share_complement, share_in_place]),
+    "clip_by_norm": Exercise(
+        C.check_clip_by_norm, C.reference_clip_by_norm,
+        wrong=[(clip_by_value, "clipping by value"),
+               (clip_always, "already shorter"),
+               (clip_unit, "norm 1"),
+               (clip_squared, "squared norm"),
+               (clip_zero_nan, "NaN")],
+        right=[clip_min, clip_in_place, clip_list]),
     "batchnorm_backward": Exercise(
         R.check_batchnorm_backward, R.batchnorm_backward_reference,
         wrong=[(bn_constants, "you treated the batch mean and variance as constants"),
@@ -287,7 +366,9 @@ EXERCISES = {
                (fix_none, "returned None"),
                (fix_unknown_key, "unknown config entries"),
                (fix_wrong_knob, "dead ReLUs"),
-               (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn")],
+               (lambda c: {**c, "hidden_bias": -3.0}, "still does not learn"),
+               (lambda c: {**c, "activation": "leaky_relu"}, "passes back only its slope"),
+               (lambda c: {**c, "lr": 0.01}, "no learning rate can move")],
         right=[dead_in_place, dead_small_positive, dead_leaky]),
     "fix zero_init": Exercise(
         check_fix_zero, R.reference_fix("zero_init"),
