@@ -138,6 +138,7 @@ def _lesson_explorers():
     from backprop_lib.widgets import descent, remedies, training
     from backprop_lib.widgets import gradients as wgrad
     from backprop_lib.widgets import losses as wlosses
+    from backprop_lib.widgets import residual as wresidual
 
     Xs, ys = bp.datasets.spiral(n_per_class=70, seed=0)
     Xd, yd = bp.datasets.load_digits()
@@ -164,6 +165,8 @@ def _lesson_explorers():
          [("depth", 11), ("depth", 10), ("depth", 12), ("activation", "tanh")]),
         ("09", "clipping", lambda: remedies.clipping_explorer(),
          [("lr", 0.5 * 10 ** 0.1), ("lr", 0.5), ("gain", 1.75)]),
+        ("10", "residual", lambda: wresidual.residual_explorer(),
+         [("depth", 51), ("depth", 50), ("depth", 100), ("connections", "residual")]),
     ]
     return out
 
