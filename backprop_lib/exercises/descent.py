@@ -45,7 +45,7 @@ GD_CASES = [(np.array([1.0, -2.0]), np.array([0.5, 3.0]), 0.1),
 def _one_value_expected(answer: Answer, fn, case, reference, title: str, what: str) -> Answer:
     """A learner who returns several values (``return w, grad``) is told to return one, rather
     than read a message about shapes."""
-    if answer.ok:
+    if answer.ok or "shape" not in answer.message:     # (a loop is not run a second time)
         return answer
     got, why = attempt(fn, *case)
     if why or not isinstance(got, tuple | list) or len(got) < 2:
