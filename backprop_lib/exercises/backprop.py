@@ -395,8 +395,12 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
     dY = _case(5, 5, 4, 4)[0]
     probes = {"dense_backward": (dense_backward, _case()),
               f"{kind}_backward": (sigmoid_backward, (dY, dY, 1 / (1 + np.exp(-dY))))}
+    float32 = []                   # the learner's functions that answer in float32
     for name, (fn, args) in probes.items():
-        _, why = attempt(fn, *args)
+        out, why = attempt(fn, *args)
+        if any(getattr(o, "dtype", None) == np.float32
+               for o in (out if isinstance(out, tuple | list) else [out])):
+            float32.append(name)
         if why == STUB:
             notes.append(f"{name}: {NOT_ATTEMPTED}")
         elif why and TIMED_OUT in why:             # no second wait: say so and stop
@@ -457,6 +461,17 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
         bad = [k for k, e in errors.items() if not e < SUSPICIOUS]
         messages.append(f"→ {', '.join(bad)} disagree with finite differences; test your "
                         "functions on the shapes of the docstring")
+    closer = [k for k, e in errors.items() if GOOD <= e < SUSPICIOUS]
+    if not messages and closer:                # right formulas, graded 'look closer'
+        if float32:
+            messages.append(f"→ {', '.join(closer)}: look closer, yet each function is right on "
+                            f"its own: {' and '.join(float32)} answers in float32 (about 7 "
+                            "digits), and that rounding shows in a float64 gradient check; "
+                            "compute in float64 (the dtype of the inputs)")
+        else:
+            messages.append(f"→ {', '.join(closer)}: look closer, yet each function is right on "
+                            "its own: rounding, not a wrong formula (an approximation, such as "
+                            "a finite difference inside a backward, lands here)")
     return BackwardReport(errors=errors, messages=messages, notes=notes,
                           dense_backward=dense_backward, activation_backward=sigmoid_backward)
 

@@ -360,7 +360,9 @@ EXERCISES = {
                (db_sign, "wrong sign on dL/dX"),
                (db_two_values, "return the 3 arrays (dX, dW, db)"),
                (db_order, "returned in the order (dW, dX, db)"),
-               (db_keepdims, "sum without keepdims=True")],
+               (db_keepdims, "sum without keepdims=True"),
+               # right formulas, graded 'look closer' in float64: the float32 is named
+               (db_list_float32, "dense_backward answers in float32")],
         right=[db_in_place, db_einsum, db_loops]),
     "check_backward (sigmoid_backward in a network)": Exercise(
         in_network_sigmoid, B.sigmoid_backward_reference,
@@ -371,6 +373,7 @@ EXERCISES = {
                (sb_no_one_minus, "the factor (1 - Y) is missing"),
                (lambda dY, Z, Y: None, "did you forget `return`"),
                (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs"),
-               (sb_squared, "(1 - Y) is squared")],
-        right=[sb_in_place, sb_from_Z, sb_exp_formula]),   # (float32 reads "look closer"
-}                                                           # in a float64 gradient check)
+               (sb_squared, "(1 - Y) is squared"),
+               (sb_float32, "sigmoid_backward answers in float32")],   # 'look closer', named
+        right=[sb_in_place, sb_from_Z, sb_exp_formula]),
+}
