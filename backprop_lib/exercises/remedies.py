@@ -199,7 +199,8 @@ def check_sigmoid_std(fn) -> Answer:
     ratio = measured_ratio_with_std(sigmoid_std_reference(32))
     return Answer(True, f"{name}: correct ✓ std = 4/sqrt(n). Measured at depth 10 with it: "
                         f"first/last = {ratio:.2g} (theory near z = 0 says 1; such large weights "
-                        f"push sigmoids into their flat ends, the reason to normalize instead)",
+                        f"spread Z over the sigmoid's bends, where its slope is below 1/4: the "
+                        f"reason to normalize instead)",
                   use=fn)
 
 
