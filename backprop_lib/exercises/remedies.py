@@ -376,6 +376,9 @@ def check_clip_norm(fn) -> Answer:
                       use=result)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         return Answer(False, f"{name}: return a positive number such as 1.0, got {value!r}")
+    if not np.isfinite(value):
+        return Answer(False, f"{name}: clip_norm={value!r} never clips (no norm is that large): "
+                             "return a finite positive number such as 1.0")
     result = debugging.run({**CLIP_SETUP, "clip_norm": float(value)})
     note = "" if attempted else f" ({NOT_ATTEMPTED})"
     if result.learned:

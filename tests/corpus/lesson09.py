@@ -114,6 +114,10 @@ def clip_negative():
     return -1.0
 
 
+def clip_infinite():
+    return float("inf")
+
+
 def clip_one():
     return 1
 
@@ -266,6 +270,13 @@ def predict_probabilities_rounded(model, X):
         return model.forward(X)[:, 1] > 0                # a score above 0 is not class 1
 
 
+def predict_train_after(model, X):            # train() at the end is not switching back
+    model.eval()
+    labels = model.forward(X).argmax(axis=1)
+    model.train()
+    return labels
+
+
 def predict_switch_back(model, X):
     was_training = model.training
     model.eval()
@@ -388,7 +399,8 @@ EXERCISES = {
                (clip_tiny, "crawls"),
                (clip_loose, "still diverges"),
                (clip_text, "return a positive number"),
-               (clip_negative, "return a positive number")],
+               (clip_negative, "return a positive number"),
+               (clip_infinite, "never clips")],
         right=[clip_one, clip_half, clip_numpy]),
     "fix lr_too_large": Exercise(
         check_fix_lr, R.reference_fix("lr_too_large"),
@@ -431,6 +443,7 @@ EXERCISES = {
                (predict_scores, "return the class, their argmax over axis=1"),
                (predict_axis0, "the argmax is over the classes (axis=1)"),
                (predict_left_in_eval, "the model is left in evaluation mode"),
-               (predict_probabilities_rounded, "agree with the reference on")],
+               (predict_probabilities_rounded, "agree with the reference on"),
+               (predict_train_after, "arrived in evaluation mode")],
         right=[predict_switch_back, predict_list, predict_one_by_one]),
 }
