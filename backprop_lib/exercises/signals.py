@@ -134,6 +134,10 @@ def _share_mistakes(A):
                                          "variance splits variances, so compare variances"),
         (1.0, "always 1? The total must be the variance of ALL entries, A.var(), which also "
               "holds the differences between the units' means"),
+        (A.var(axis=0).sum() / total, "a sum over the units; average the per-unit variances "
+                                      "(.mean()), so that the share is at most 1"),
+        (A.var(axis=0, ddof=1).mean() / A.var(ddof=1), "ddof=1 (the sample variance) splits "
+         "unevenly: the law of total variance holds with np.var's default, ddof=0"),
     ]
 
 
@@ -307,6 +311,11 @@ def _slope_mistakes(Z):
                                       "1 - tanh(Z)²"),
         (1.0, "1 is the value at Z = 0, the assumption we are testing; average over the Z given"),
         (np.mean(slope ** 2, axis=0), "one number per unit; average over all entries"),
+        (np.sum(slope ** 2), "a sum over all entries; E[f'²] is the MEAN (np.mean)"),
+        ((1 - np.tanh(np.sqrt(np.mean(Z ** 2))) ** 2) ** 2, "the squared slope at the RMS of Z, "
+         "one typical Z; E[f'²] averages the squared slope over every entry of Z"),
+        (np.sqrt(np.mean(slope ** 2)), "the square root of E[f'²] (an RMS slope); the formula "
+                                       "uses E[f'²] itself"),
     ]
 
 
