@@ -211,6 +211,30 @@ def mse_unfinished_branch(pred, target):        # one case written, the other le
     else:
         raise NotImplementedError("several outputs")
 
+
+def ce_labels_as_column(z, labels):
+    return (_softmax(z) - labels[:, None]) / z.shape[0]     # labels are not a one-hot
+
+
+def ce_log_p(z, labels):
+    m = z.max(axis=1, keepdims=True)
+    log_p = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return (log_p - _onehot(labels, z.shape[1])) / z.shape[0]
+
+
+def ce_grad_wrt_p(z, labels):
+    return -_onehot(labels, z.shape[1]) / _softmax(z) / z.shape[0]
+
+
+def ce_sigmoid(z, labels):
+    return (1 / (1 + np.exp(-z)) - _onehot(labels, z.shape[1])) / z.shape[0]
+
+
+def ce_returns_loss(z, labels):
+    p = _softmax(z)
+    return -np.mean(np.log(p[np.arange(len(labels)), labels]))
+
+
 EXERCISES = {
     "mse": Exercise(
         E.check_mse, E.mse_reference,
@@ -241,6 +265,11 @@ EXERCISES = {
                (ce_no_keepdims, "keepdims=True"),
                (ce_loss_too, "return only the gradient"),
                (ce_rows, "the 1 was subtracted at the wrong places"),
-               (ce_columns, "p[np.arange(n), labels]")],
+               (ce_columns, "p[np.arange(n), labels]"),
+               (ce_labels_as_column, "labels are class ids"),
+               (ce_log_p, "you used log p"),
+               (ce_grad_wrt_p, "this is dL/dp"),
+               (ce_sigmoid, "the softmax normalizes each row"),
+               (ce_returns_loss, "you returned one number (the loss?)")],
         right=[ce_in_place, ce_logsumexp, ce_tanh_free_list]),
 }
