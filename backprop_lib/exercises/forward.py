@@ -150,8 +150,8 @@ def _as_shape(given):
     """(tuple of ints, None), or (None, why): a shape is a tuple of whole numbers. An int alone
     is not one (``(8)`` is the number 8; a 1-tuple is ``(8,)``), and floats are not sizes."""
     if isinstance(given, bool | int | np.integer):
-        return None, (f"{given!r} is a number, not a shape: (8) is just 8 in Python; a "
-                      "one-entry shape needs a comma, (8,)")
+        return None, (f"{given!r} is a number, not a shape: ({given!r}) is just {given!r} in "
+                      f"Python; a one-entry shape needs a comma, ({given!r},)")
     if not isinstance(given, tuple | list):
         return None, f"{given!r} is not a shape; write a tuple such as (10, 4)"
     for v in given:

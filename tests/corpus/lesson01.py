@@ -221,6 +221,8 @@ SHAPES_WRONG = [
     ({**RIGHT_SHAPES, "Z1": (10, 4)}, "one column per unit"),
     ({**RIGHT_SHAPES, "W2": (3, 8)}, "W2: you said (3, 8) (the transpose)"),
     ({**RIGHT_SHAPES, "b2": (10, 3)}, "one bias per output unit"),
+    ({**RIGHT_SHAPES, "b2": 3}, "(3) is just 3 in Python; a one-entry shape needs a comma, (3,)"),
+    ({**RIGHT_SHAPES, "b1": (1, 8)}, "b1: you said (1, 8), expected (8,)"),
 ]
 SHAPES_RIGHT = [
     RIGHT_SHAPES,
