@@ -74,8 +74,11 @@ browser: $(STAMP)
 	  exit $$status; \
 	fi
 
+# The browser's latencies per lesson (from the last `make browser`), then where a move's time
+# goes inside the kernel (compute vs drawing; no browser needed).
 bench-widgets: $(STAMP)
-	$(BIN)/python benchmarks/widget_latency.py
+	-$(BIN)/python benchmarks/widget_latency.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/widget_latency.py --kernel --repeat 2
 
 bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py

@@ -55,3 +55,83 @@ def test_ipympl_canvas_is_used_in_place():
             "fig.canvas.get_renderer().clear(); live.refresh(); print(drawn())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "Canvas", "False", "True"]
+
+
+def test_a_setting_seen_before_is_shown_again_not_drawn_again():
+    # ipympl, as if a page showed the canvas: show(key) draws a new setting and keeps its
+    # picture; the same setting again puts those pixels back (no drawing), and the artists
+    # were moved to that setting by the caller, so a redraw would give the same picture
+    code = (
+        "import matplotlib; matplotlib.use('module://ipympl.backend_nbagg'); "
+        "import matplotlib.pyplot as plt, numpy as np; "
+        "from backprop_lib.widgets.controls import LiveFigure; "
+        "fig, ax = plt.subplots(); (line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-2, 2); "
+        "live = LiveFigure(fig); "
+        "fig.canvas._handle_message(fig.canvas, {'type': 'initialized'}, []); "
+        "px = lambda: np.asarray(fig.canvas.buffer_rgba()).copy(); "
+        "live.shown = ('a', 0); fig.canvas.draw(); first = px(); "   # the page's first picture
+        "line.set_ydata([0, 1]); live.show(('a', 1)); up = px(); "
+        "line.set_ydata([0, -1]); live.show(('a', -1)); down = px(); "
+        "line.set_ydata([0, 1]); live.show(('a', 1)); again = px(); "
+        "print(live.reused, len(live.frames), (again == up).all(), (again != down).any(), "
+        "fig.stale); "
+        "fig.canvas.draw(); print((px() == up).all()); "
+        "line.set_ydata([0, 0]); live.show(('a', 0)); print(live.reused, (px() == first).all())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "3", "True", "True", "False", "True", "2", "True"]
+
+
+def test_memoize_computes_a_setting_once():
+    calls = []
+
+    def square(x, y=0):
+        calls.append(x)
+        return x * x + y
+
+    f = controls.memoize(square, size=2)
+    assert [f(x=2), f(x=2), f(x=3), f(x=2, y=1)] == [4, 4, 9, 5]
+    assert calls == [2, 3, 2]
+    f(x=4)                                   # the oldest setting is forgotten
+    assert len(f.kept) == 2 and (("x", 2),) not in f.kept
+
+
+def test_explore_wires_controls_to_one_figure():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 0])
+    seen = []
+    box = controls.explore({"w": controls.slider("w", 0.0, -1, 1)}, controls.LiveFigure(fig),
+                           lambda w: seen.append(w) or line.set_ydata([0, w]), title="t")
+    box.controls["w"].value = 0.5
+    assert seen == [0.5] and box.figure is fig and box.last_seconds is not None
+    assert list(line.get_ydata()) == [0, 0.5]
+
+
+def test_a_setting_key_ignores_last_digit_float_noise():
+    assert controls.setting_key({"lr": 0.1 + 0.2}) == controls.setting_key({"lr": 0.3})
+    assert controls.setting_key({"lr": 0.3, "act": "tanh"}) == (("lr", 0.3), ("act", "tanh"))
+
+
+def test_a_move_asks_the_page_for_nothing_but_sends_one_picture():
+    # pyplot's auto-draw asked the page for a redraw at every artist change (138 'draw'
+    # requests for one move of 05's lr explorer, then a second full drawing): a live figure
+    # is redrawn by show() only
+    code = """
+import matplotlib
+matplotlib.use('module://ipympl.backend_nbagg')
+import matplotlib.pyplot as plt
+plt.ion()
+from backprop_lib.widgets import descent
+box = descent.learning_rate_explorer()
+canvas = box.figure.canvas
+events, images = [], []
+send_event = canvas.send_event
+canvas.send_event = lambda name, **kw: (events.append(name), send_event(name, **kw))
+canvas.send_binary = images.append
+canvas._handle_message(canvas, {'type': 'initialized'}, [])
+canvas.draw()
+events.clear(); images.clear()
+box.controls['lr'].value = 0.5
+print(events.count('draw'), len(images))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "1"]

@@ -134,3 +134,30 @@ def test_a_diverged_run_ends_red_and_says_diverged(spiral):
     assert history.diverged
     assert view.progress.bar_style == "danger"
     assert "DIVERGED at step" in view.status.value
+
+
+def test_a_live_view_carries_its_last_picture_for_pages_without_widgets(spiral):
+    # nbconvert's HTML without widget state and GitHub show no widget: the output holds the
+    # picture too, updated to the end of training
+    import base64
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from backprop_lib.widgets import training as wtraining
+
+    InteractiveShell.instance()
+    X, y = spiral
+    for make in (lambda: live.LiveTraining(bp.mlp([2, 8, 3], seed=0), X, y, epochs=5),
+                 lambda: wtraining.LiveTraining(bp.mlp([2, 8, 3], seed=0), X, y)):
+        view = make()
+        with capture_output() as shown:
+            view._ipython_display_()
+            view.run() if hasattr(view, "run") else view.train(epochs=5, show=False)
+        first, last = shown.outputs             # one output, then its update (same id)
+        assert last.update and not first.update
+        assert first.transient["display_id"] == last.transient["display_id"]
+        for out in (first, last):
+            assert "application/vnd.jupyter.widget-view+json" in out.data
+            assert base64.b64decode(out.data["image/png"]).startswith(b"\x89PNG")
+        assert last.data["image/png"] == base64.b64encode(view.picture.value).decode()

@@ -200,6 +200,13 @@ def _standardize_mistakes(train, test):
     s1 = np.where(s == 0, 1.0, s)
     tm, ts = test.mean(axis=0), test.std(axis=0)
     ts1 = np.where(ts == 0, 1.0, ts)
+    sd = train.std(axis=0, ddof=1)
+    sd1 = np.where(sd == 0, 1.0, sd)
+    both = np.vstack([train, test])
+    am, a_s = both.mean(axis=0), both.std(axis=0)
+    as1 = np.where(a_s == 0, 1.0, a_s)
+    lo, span = train.min(axis=0), train.max(axis=0) - train.min(axis=0)
+    span1 = np.where(span == 0, 1.0, span)
     with np.errstate(divide="ignore", invalid="ignore"):
         return [
             (ref_train, (test - tm) / ts1, "the test set was scaled with its OWN mean and std; "
@@ -215,6 +222,15 @@ def _standardize_mistakes(train, test):
              "the standard deviation (its square root)"),
             (train - m, test - m, "centred only: also divide by each feature's std"),
             (train / s1, test / s1, "scaled only: also subtract each feature's mean"),
+            ((train - m) / sd1, (test - m) / sd1, "ddof=1 divides by n - 1 (the sample std); "
+             "use np.std's default, ddof=0, the std BatchNorm and the course use"),
+            ((train - m) / (s + 1e-8), (test - m) / (s + 1e-8), "a small eps added to the std "
+             "leaves a constant training feature divided by eps, so its test values explode; "
+             "divide a feature whose std is 0 by 1 instead"),
+            ((train - am) / as1, (test - am) / as1, "the mean and std of training AND test sets "
+             "together; use the training set's alone (the test set must not shape the model)"),
+            ((train - lo) / span1, (test - lo) / span1, "min-max scaling maps each feature to "
+             "[0, 1]; standardizing subtracts the mean and divides by the std"),
         ]
 
 
@@ -234,6 +250,10 @@ def check_standardize(fn) -> Answer:
     except (TypeError, ValueError):
         return fall_back(reference_standardize, "return two arrays of numbers", title)
     ref_train, ref_test = reference_standardize(train, test)
+    if got_train.shape == test.shape and got_test.shape == train.shape != test.shape:
+        return fall_back(reference_standardize, "the two results are in the wrong order: "
+                         "return (X_train scaled, X_test scaled), the order of the arguments",
+                         title)
     if got_train.shape != train.shape or got_test.shape != test.shape:
         return fall_back(reference_standardize, f"shapes {got_train.shape} and {got_test.shape}"
                          f", expected {train.shape} and {test.shape}: scale every entry", title)

@@ -301,7 +301,9 @@ def check_errors(checks: dict, ax=None, caption: str | None = None):
     ax.set_xlim(-0.6, len(names) + 0.2)
     ax.set_xlabel("parameter (gradient checked)")
     ax.set_ylabel("relative error (log scale)")
-    ax.legend(fontsize=8, loc="upper left")
+    # above the axes, in one row: inside, it would hide the tall (WRONG) bars of the first column
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(checks),
+              frameon=False, borderaxespad=0.2)
     if caption:
         add_caption(fig, caption)
     return fig

@@ -1,9 +1,19 @@
 """Controls with the course's defaults: they report only when released
-(``continuous_update=False``), so a slider that retrains never queues stale work."""
+(``continuous_update=False``), so a slider that retrains never queues stale work.
+
+``explore`` wires controls to one ``LiveFigure``, which keeps the pictures it has drawn: a
+setting seen before is shown again without being drawn again (drawing, not computing, is most
+of a move's time: ``python benchmarks/widget_latency.py --kernel``).
+"""
 
 from __future__ import annotations
 
+import time
+import zlib
+from collections import OrderedDict
+
 import ipywidgets as W
+import numpy as np
 
 from ..plots.live import freeze_layout
 
@@ -54,6 +64,12 @@ def _is_ipympl(fig) -> bool:
 class LiveFigure:
     """One matplotlib figure that controls redraw in place.
 
+    ``show(key)`` redraws for the setting ``key`` (the controls' values) and keeps the picture
+    (compressed, about 75 KB for 960x380 pixels; the last ``frames`` settings): showing a kept
+    setting again puts its pixels back instead of drawing. The caller has moved the artists to
+    that setting first, so the figure and its pixels always agree (a later redraw, asked by the
+    page, draws the same picture).
+
     With ipympl (``%matplotlib widget``) the figure's canvas is itself a widget and
     ``refresh()`` asks it to redraw. With the inline backend a figure is a static picture, so
     ``refresh()`` shows it again inside an Output widget. ``widget`` goes into the layout either
@@ -63,16 +79,24 @@ class LiveFigure:
     engine, which took a third to a half of a live figure's drawing time.
     """
 
-    def __init__(self, fig):
+    def __init__(self, fig, frames: int = 64):
         import matplotlib.pyplot as plt
 
         freeze_layout(fig)
         self.fig = fig
+        self.frames: OrderedDict = OrderedDict()      # key -> (shape, compressed RGBA)
+        self.max_frames = int(frames)
+        self.reused = 0                               # pictures shown again, not drawn
+        self.shown = None          # the setting whose picture the canvas holds (if it drew)
         self.interactive = _is_ipympl(fig)
         if self.interactive:
             fig.canvas.header_visible = False
             fig.canvas.toolbar_visible = False
             fig.canvas.resizable = False
+            # pyplot redraws an interactive figure whenever an artist changes (draw_idle: the
+            # page asks the kernel for a new picture): a second full drawing of every move,
+            # after the one show() makes. This figure is redrawn by show() and refresh() only.
+            fig.stale_callback = None
             self.widget = fig.canvas
         else:
             self.widget = W.Output()
@@ -85,6 +109,38 @@ class LiveFigure:
         self.widget.clear_output(wait=True)
         with self.widget:
             display(self.fig)
+
+    def show(self, key=None):
+        """Show the figure for the setting ``key`` (hashable): its kept picture if there is one
+        at the canvas's current size, else a new drawing, which is then kept."""
+        canvas = self.fig.canvas
+        if key is None or not self.interactive or getattr(canvas, "syncing_data_url", True):
+            return self.refresh()
+        size = _pixel_size(self.fig)
+        kept = self.frames.get(key)
+        if kept is not None and kept[0] == size and getattr(canvas, "_lastKey", None) == size:
+            self.frames.move_to_end(key)
+            pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+            pixels[...] = np.frombuffer(zlib.decompress(kept[1]), np.uint8).reshape(pixels.shape)
+            self.fig.stale = False                    # the pixels are the artists' picture
+            canvas._png_is_old = True                 # ipympl sends the change (a diff)
+            canvas.manager.refresh_all()
+            self.reused += 1
+            self.shown = key
+            return
+        if self.shown is not None and getattr(canvas, "_lastKey", None) == size:
+            self._keep(self.shown)    # the picture the page drew before this move, if not kept
+        canvas.draw()
+        self.shown = key
+        self._keep(key)
+
+    def _keep(self, key):
+        if key in self.frames:
+            return
+        pixels = np.asarray(self.fig.canvas.get_renderer().buffer_rgba())
+        self.frames[key] = (_pixel_size(self.fig), zlib.compress(pixels.tobytes(), 1))
+        while len(self.frames) > self.max_frames:
+            self.frames.popitem(last=False)
 
     def refresh(self):
         if self.interactive:
@@ -99,3 +155,60 @@ class LiveFigure:
                 canvas.draw()
         else:
             self._show()
+
+
+def _pixel_size(fig):
+    """What matplotlib's Agg canvas keys its renderer on: width, height (pixels), dpi."""
+    w, h = fig.bbox.size
+    return w, h, fig.dpi
+
+
+def setting_key(values: dict) -> tuple:
+    """A hashable key for the controls' values; floats to 9 significant digits, so a value the
+    page computed (0.1 + 0.2) and the same value computed here are one setting."""
+    return tuple((name, float(f"{v:.9g}") if isinstance(v, float) else v)
+                 for name, v in values.items())
+
+
+def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
+            timing: str = "updated in"):
+    """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
+    line, the live figure underneath. Any change calls ``update(**values)``, which moves the
+    figure's artists, then ``live.show(values)``. Returns the VBox with ``.controls``,
+    ``.figure``, ``.live`` and ``.last_seconds`` (the time of the last update) attached."""
+    status = W.HTML("")
+    box = panel(list(controls.values()) + [status], live.widget, title=title)
+
+    def on_change(_change=None):
+        start = time.perf_counter()
+        values = {name: c.value for name, c in controls.items()}
+        update(**values)
+        live.show(setting_key(values))
+        box.last_seconds = time.perf_counter() - start
+        status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
+
+    for control in controls.values():
+        control.observe(on_change, names="value")
+    live.shown = setting_key({name: c.value for name, c in controls.items()})  # first picture
+    box.controls, box.figure, box.live, box.last_seconds = controls, live.fig, live, None
+    return box
+
+
+def memoize(fn, size: int = 64):
+    """``fn(**settings)`` remembered for the last ``size`` settings: a setting seen before
+    costs nothing to compute again (the widgets' computations are deterministic: fixed
+    seeds)."""
+    kept: OrderedDict = OrderedDict()
+
+    def remembered(**settings):
+        key = tuple(sorted(settings.items()))
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+        kept[key] = value = fn(**settings)
+        while len(kept) > size:
+            kept.popitem(last=False)
+        return value
+
+    remembered.kept = kept
+    return remembered

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 
 from ..plots import descent as dplots
 from ..surfaces import Surface, quadratic
-from .controls import LiveFigure, log_slider, panel, slider
+from .controls import LiveFigure, explore, log_slider, slider
 
 
 def learning_rate_explorer(surface: Surface | None = None, lr: float = 0.3, start=None,
@@ -18,18 +18,8 @@ def learning_rate_explorer(surface: Surface | None = None, lr: float = 0.3, star
     surface = quadratic(1.0) if surface is None else surface
     with plt.ioff():
         fig = dplots.lr_explorer(surface, lr=lr, start=start, steps=steps)
-    live = LiveFigure(fig)
-    lr_slider = log_slider("learning rate lr", lr, min_exp, max_exp, step=0.05)
-
-    def update(change=None):
-        dplots.update_lr_explorer(fig, lr_slider.value)
-        live.refresh()
-
-    lr_slider.observe(update, names="value")
-    box = panel([lr_slider], live.widget)
-    box.controls = {"lr": lr_slider}
-    box.live = live
-    return box
+    controls = {"lr": log_slider("learning rate lr", lr, min_exp, max_exp, step=0.05)}
+    return explore(controls, LiveFigure(fig), lambda lr: dplots.update_lr_explorer(fig, lr))
 
 
 def momentum_explorer(surface: Surface | None = None, lr: float = 0.02, momentum: float = 0.0,
@@ -39,17 +29,7 @@ def momentum_explorer(surface: Surface | None = None, lr: float = 0.02, momentum
     surface = quadratic([1.0, 20.0], angle=0.4) if surface is None else surface
     with plt.ioff():
         fig = dplots.lr_explorer(surface, lr=lr, start=start, steps=steps, momentum=momentum)
-    live = LiveFigure(fig)
-    mu_slider = slider("momentum μ", momentum, 0.0, 0.99, step=0.01)
-    lr_slider = log_slider("learning rate lr", lr, -3.0, -0.5, step=0.05)
-
-    def update(change=None):
-        dplots.update_lr_explorer(fig, lr_slider.value, momentum=mu_slider.value)
-        live.refresh()
-
-    mu_slider.observe(update, names="value")
-    lr_slider.observe(update, names="value")
-    box = panel([mu_slider, lr_slider], live.widget)
-    box.controls = {"momentum": mu_slider, "lr": lr_slider}
-    box.live = live
-    return box
+    controls = {"momentum": slider("momentum μ", momentum, 0.0, 0.99, step=0.01),
+                "lr": log_slider("learning rate lr", lr, -3.0, -0.5, step=0.05)}
+    return explore(controls, LiveFigure(fig),
+                   lambda momentum, lr: dplots.update_lr_explorer(fig, lr, momentum=momentum))

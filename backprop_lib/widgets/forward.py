@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 
 from ..exercises.forward import tiny_network
 from ..plots import forward as fplots
-from .controls import LiveFigure, panel, slider
+from .controls import LiveFigure, panel, setting_key, slider
 
 
 class Explorer:
@@ -29,14 +29,16 @@ class Explorer:
         for control in controls.values():
             control.observe(self._on_change, names="value")
         self.widget = panel(list(controls.values()), self.live.widget, title=title)
+        self.live.shown = setting_key(self.values())          # the first picture
 
     def values(self) -> dict:
         return {name: c.value for name, c in self.controls.items()}
 
     def _on_change(self, _change=None):
-        self._update(**self.values())
+        values = self.values()
+        self._update(**values)
         self.updates += 1
-        self.live.refresh()
+        self.live.show(setting_key(values))
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -9,9 +9,6 @@ milliseconds even at 25 hidden layers; redrawing the figure costs more than comp
 
 from __future__ import annotations
 
-import time
-
-import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -19,7 +16,7 @@ import backprop_lib as bp
 
 from .. import theory
 from ..plots import gradients as gplots
-from .controls import LiveFigure, dropdown, int_slider, log_slider, panel
+from .controls import LiveFigure, dropdown, explore, int_slider, log_slider
 
 INITS = ["standard", "xavier", "he", "small"]
 
@@ -61,24 +58,10 @@ def _controls(depth, activation, init, max_depth):
 
 
 def _explorer(controls, fig, view, title, draw):
-    """The panel every explorer here shares: ``controls`` and a timing line above the live
-    ``fig``; any change calls ``draw(settings)`` (settings: name -> the controls' values), which
-    updates ``view``, then redraws. ``.controls``, ``.figure``, ``.view``, ``.last_seconds``
-    (the time of the last update) are attached."""
-    live = LiveFigure(fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget, title=title)
-
-    def update(_change=None):
-        start = time.perf_counter()
-        draw({name: c.value for name, c in controls.items()})
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        timing.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
-
-    for c in controls.values():
-        c.observe(update, names="value")
-    box.controls, box.figure, box.view, box.last_seconds = controls, fig, view, None
+    """``controls.explore`` with ``draw(settings)`` (settings: name -> the controls' values)
+    updating ``view``; ``.view`` is attached too."""
+    box = explore(controls, LiveFigure(fig), lambda **settings: draw(settings), title=title)
+    box.view = view
     return box
 
 

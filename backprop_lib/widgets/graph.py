@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 
 from ..graph import Value
 from ..plots import graph as gplots
-from .controls import LiveFigure, int_slider, panel
+from .controls import LiveFigure, explore, int_slider
 
 
 def pass_explorer(root: Value, step: int = 0):
@@ -16,16 +16,7 @@ def pass_explorer(root: Value, step: int = 0):
     total = gplots.total_steps(root)
     with plt.ioff():
         fig = gplots.draw_pass(root, step)
-    live = LiveFigure(fig)
-    step_slider = int_slider("step (forward, then backward)", step, 0, total,
-                             layout={"width": "480px"})
-
-    def update(change=None):
-        gplots.draw_pass(root, step_slider.value, ax=fig.axes[0])
-        live.refresh()
-
-    step_slider.observe(update, names="value")
-    box = panel([step_slider], live.widget)
-    box.controls = {"step": step_slider}
-    box.live = live
-    return box
+    controls = {"step": int_slider("step (forward, then backward)", step, 0, total,
+                                   layout={"width": "480px"})}
+    return explore(controls, LiveFigure(fig),
+                   lambda step: gplots.draw_pass(root, step, ax=fig.axes[0]))

@@ -57,6 +57,7 @@ class LiveTraining:
         self.status = W.Label(value=f"0 / {self.total} steps")
         self.widget = W.VBox([W.HBox([self.progress, self.status]), self.picture])
         self.history = None
+        self.display = None         # the output showing the view (updated with the last picture)
 
     def draw(self, history) -> None:
         """Redraw regions and loss curve for the model as it is now, and send the picture."""
@@ -92,12 +93,29 @@ class LiveTraining:
             f", DIVERGED at step {history.diverged_at}: try a smaller learning rate"
             if history.diverged else "")
         self.draw(history)
+        if self.display is not None:
+            show_with_picture(self.widget, self.picture.value, self.display)
         return history
 
     def _ipython_display_(self):
-        from IPython.display import display
+        self.display = show_with_picture(self.widget, self.picture.value)
 
-        display(self.widget)
+
+def show_with_picture(widget, png: bytes, handle=None):
+    """Display ``widget`` with the picture ``png`` in the same output, or put a newer picture
+    into the output ``handle`` (what this returns). JupyterLab shows the widget; a page that
+    cannot (nbconvert's HTML without widget state, GitHub) shows the picture instead of nothing.
+    """
+    import base64
+
+    from IPython.display import display
+
+    data = dict(widget._repr_mimebundle_())
+    data["image/png"] = base64.b64encode(png).decode("ascii")
+    if handle is None:
+        return display(data, raw=True, display_id=True)
+    handle.update(data, raw=True)
+    return handle
 
 
 def train_live(model, X, y, every: int | None = None, frames: int = 20, show: bool = True,
@@ -109,7 +127,5 @@ def train_live(model, X, y, every: int | None = None, frames: int = 20, show: bo
     """
     view = LiveTraining(model, X, y, every=every, frames=frames, **train_kwargs)
     if show:
-        from IPython.display import display
-
-        display(view.widget)
+        view._ipython_display_()
     return view.run()

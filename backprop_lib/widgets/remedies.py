@@ -14,34 +14,14 @@ updated in place) and ``.last_seconds`` (how long the last update took) attached
 
 from __future__ import annotations
 
-import time
-
-import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from .. import debugging
 from ..plots import remedies as rplots
-from .controls import LiveFigure, dropdown, int_slider, log_slider, panel, slider
+from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize, slider
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
 INITS = ["standard", "xavier", "he", "small"]
-
-
-def _wire(controls, live, update, title):
-    status = W.HTML("")
-    box = panel(list(controls.values()) + [status], live.widget, title=title)
-    box.controls, box.figure, box.last_seconds = controls, live.fig, 0.0
-
-    def handler(_change=None):
-        start = time.perf_counter()
-        update()
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        status.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
-
-    for control in controls.values():
-        control.observe(handler, names="value")
-    return box
 
 
 # --------------------------------------------------------------------------- notebook 08
@@ -55,14 +35,13 @@ def init_explorer(depth: int = 10, activation: str = "tanh", init: str = "standa
         "init": dropdown("init", INITS, init),
     }
 
-    def profile():
-        return debugging.init_profile(controls["depth"].value, controls["activation"].value,
-                                      controls["init"].value, width=width, n=n)
+    def profile(depth, activation, init):
+        return debugging.init_profile(depth, activation, init, width=width, n=n)
 
     with plt.ioff():
-        live = LiveFigure(rplots.plot_init_profile(profile()))
-    return _wire(controls, live, lambda: rplots.update_init_profile(live.fig, profile()),
-                 "the error per layer at initialization: measured vs theory")
+        live = LiveFigure(rplots.plot_init_profile(profile(depth, activation, init)))
+    return explore(controls, live, lambda **s: rplots.update_init_profile(live.fig, profile(**s)),
+                   "the error per layer at initialization: measured vs theory")
 
 
 # --------------------------------------------------------------------------- notebook 09
@@ -95,14 +74,12 @@ def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "sta
         "norm": dropdown("normalization", ["batch", "layer"], norm),
     }
 
-    def compute():
-        return norm_runs(controls["depth"].value, controls["activation"].value,
-                         controls["init"].value, controls["norm"].value)
-
+    runs = memoize(norm_runs)            # a setting seen before is not trained again
     with plt.ioff():
-        live = LiveFigure(rplots.plot_norm_comparison(*compute()))
-    return _wire(controls, live, lambda: rplots.update_norm_comparison(live.fig, *compute()),
-                 "the same deep network without and with normalization")
+        live = LiveFigure(rplots.plot_norm_comparison(*runs(depth=depth, activation=activation,
+                                                            init=init, norm=norm)))
+    return explore(controls, live, lambda **s: rplots.update_norm_comparison(live.fig, *runs(**s)),
+                   "the same deep network without and with normalization")
 
 
 CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
@@ -133,14 +110,13 @@ def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0
         "clip_norm": log_slider("clip_norm", clip_norm, -1, 2),
     }
 
-    def compute():
-        return clipping_runs(controls["lr"].value, controls["gain"].value,
-                             controls["clip_norm"].value, validate=False)
-
+    runs = memoize(clipping_runs)        # a setting seen before is not trained again
     with plt.ioff():
-        live = LiveFigure(rplots.plot_clipping(compute()))
-    return _wire(controls, live, lambda: rplots.update_clipping(live.fig, compute()),
-                 "exploding gradients and gradient clipping")
+        live = LiveFigure(rplots.plot_clipping(runs(lr=lr, gain=gain, clip_norm=clip_norm,
+                                                    validate=False)))
+    return explore(controls, live,
+                   lambda **s: rplots.update_clipping(live.fig, runs(validate=False, **s)),
+                   "exploding gradients and gradient clipping")
 
 
 __all__ = ["init_explorer", "norm_explorer", "norm_runs", "clipping_explorer", "clipping_runs"]

@@ -3,20 +3,18 @@ normalization and the connections (plain or residual); the per-layer RMS of dL/d
 network, measured, with theory where it applies.
 
 Each setting is ONE forward and backward pass (width 32, 256 random points), remembered
-(``deep.cached_profile``): a setting met before redraws without computing. Measured by
+(``deep.cached_profile``): a setting met before redraws without computing, and its picture is
+kept (``controls.explore``): shown again without drawing. Measured by
 ``benchmarks/residual_explorer.py``.
 """
 
 from __future__ import annotations
 
-import time
-
-import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from .. import deep
 from ..plots import residual as rplots
-from .controls import LiveFigure, dropdown, int_slider, panel
+from .controls import LiveFigure, dropdown, explore, int_slider
 
 NORMS = {"none": None, "batch": "batch", "layer": "layer"}
 
@@ -45,31 +43,16 @@ def residual_explorer(depth: int = 50, activation: str = "sigmoid", norm: str = 
         "connections": dropdown("connections", ["plain", "residual"], connections),
     }
 
-    def values():
-        return {name: control.value for name, control in controls.items()}
-
-    def profile():
-        return explorer_profile(**values())
-
     with plt.ioff():
-        first = profile()
+        first = explorer_profile(depth, activation, norm, connections)
         live = LiveFigure(rplots.plot_explorer(first, explorer_title(first, connections)))
-    status = W.HTML("")
-    box = panel(list(controls.values()) + [status], live.widget,
-                title="the error per layer at initialization: plain or residual")
-    box.controls, box.figure, box.last_seconds = controls, live.fig, 0.0
 
-    def handler(_change=None):
-        start = time.perf_counter()
-        p = profile()
-        rplots.update_explorer(live.fig, p, explorer_title(p, controls["connections"].value))
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        status.value = f"<i>updated in {box.last_seconds * 1000:.0f} ms</i>"
+    def update(**settings):
+        p = explorer_profile(**settings)
+        rplots.update_explorer(live.fig, p, explorer_title(p, settings["connections"]))
 
-    for control in controls.values():
-        control.observe(handler, names="value")
-    return box
+    return explore(controls, live, update,
+                   title="the error per layer at initialization: plain or residual")
 
 
 __all__ = ["explorer_profile", "residual_explorer"]

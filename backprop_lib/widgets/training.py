@@ -7,8 +7,6 @@ calls directly so a figure exists without a browser.
 
 from __future__ import annotations
 
-import time
-
 import ipywidgets as W
 import matplotlib.pyplot as plt
 
@@ -16,7 +14,8 @@ import backprop_lib as bp
 
 from ..plots import training as tplots
 from ..plots.live import to_png
-from .controls import LiveFigure, dropdown, int_slider, log_slider, panel
+from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize
+from .live import show_with_picture
 
 
 class LiveTraining:
@@ -44,11 +43,11 @@ class LiveTraining:
                               self.picture])
         self.history = None
         self.redraws = 0
+        self.display = None         # the output showing the view (updated with the last picture)
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        # the picture rides along: a page without widgets (nbconvert, GitHub) shows it
+        self.display = show_with_picture(self.widget, self.picture.value)
 
     def train(self, epochs: int = 100, optimizer=None, batch_size=None, seed=0, every: int = 25,
               show: bool = True, **kw):
@@ -57,9 +56,7 @@ class LiveTraining:
         Each redraw costs a few tens of milliseconds (more on a slow machine), so keep
         ``every`` at a few percent of the steps."""
         if show:
-            from IPython.display import display
-
-            display(self.widget)
+            self._ipython_display_()
         n = len(self.X)
         steps_per_epoch = 1 if batch_size is None else -(-n // batch_size)
         self.progress.max = epochs * steps_per_epoch
@@ -76,6 +73,8 @@ class LiveTraining:
         # a diverged run ends red, not green: the bar must not say "done, fine"
         self.progress.style.bar_color = DIVERGED_COLOR if history.diverged else DONE_COLOR
         self._draw(history)
+        if self.display is not None:          # the output's picture: the end of training
+            show_with_picture(self.widget, self.picture.value, self.display)
         self.history = history
         return history
 
@@ -125,27 +124,15 @@ def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch
         "batch_size": dropdown("batch size", batch_choices(len(X)), batch_size or 0),
         "epochs": int_slider("epochs", epochs, 10, 200, step=10),
     }
-    model, history = fit(X, y, lr, depth, width, activation, batch_size, epochs, seed)
+    trained = memoize(lambda **settings: fit(X, y, seed=seed, **settings))
+    model, history = trained(**{name: c.value for name, c in controls.items()})
     with plt.ioff():
         fig, view = tplots.training_figure(model, X, y, history)
-    live = LiveFigure(fig)
-    timing = W.HTML("")
-    box = panel(list(controls.values()) + [timing], live.widget,
-                title="Every change trains a new network from the same seed")
 
-    def retrain(_change=None):
-        start = time.perf_counter()
-        settings = {name: c.value for name, c in controls.items()}
-        new_model, new_history = fit(X, y, seed=seed, **settings)
-        tplots.update_training_figure(view, new_model, new_history)
-        live.refresh()
-        box.last_seconds = time.perf_counter() - start
-        timing.value = f"<i>retrained and redrawn in {box.last_seconds:.2f} s</i>"
+    def retrain(**settings):          # a setting seen before is not trained again
+        tplots.update_training_figure(view, *trained(**settings))
 
-    for c in controls.values():
-        c.observe(retrain, names="value")
-    box.controls = controls
-    box.figure = fig
+    box = explore(controls, LiveFigure(fig), retrain, timing="retrained and redrawn in",
+                  title="Every change trains a new network from the same seed")
     box.view = view
-    box.last_seconds = None
     return box

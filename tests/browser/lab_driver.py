@@ -568,6 +568,16 @@ class NotebookSession:
         while time.monotonic() < deadline and "Loading widget" in self.output_text():
             self.page.wait_for_timeout(200)
 
+    def settle(self, quiet_ms: float = 1000, timeout_s: float = 120) -> float:
+        """Wait until the kernel has been idle for ``quiet_ms``; return the seconds waited.
+        After Run All, each ipympl figure of the notebook asks the kernel to draw it once its
+        view is ready (a few seconds of drawing for a lesson with ten figures): a move made
+        then waits for all of them. A learner reads before moving; the wait is reported."""
+        start = time.monotonic()
+        self.page.wait_for_function(KERNEL_IDLE_FOR, arg=quiet_ms, polling=50,
+                                    timeout=timeout_s * 1000)
+        return round(time.monotonic() - start - quiet_ms / 1000, 2)
+
     def output_text(self) -> str:
         """The text of every output of the notebook (textContent: also the cells that
         content-visibility has not painted yet)."""

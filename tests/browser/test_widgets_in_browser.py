@@ -82,6 +82,7 @@ def test_widgets_in_browser(served_path, source, lab, lab_context):
         t = time.monotonic()
         session.run_all()
         entry["run_all_s"] = round(time.monotonic() - t, 2)
+        entry["settle_s"] = session.settle()     # the figures' first drawings, not a move's
         problems += [f"after Run All: {p}" for p in session.visible_problems()]
         problems += [f"after Run All: browser console: {e}" for e in session.errors]
         n = session.controls().count()
