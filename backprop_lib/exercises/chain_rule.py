@@ -131,13 +131,13 @@ NEURON_CASES = [(1.5, 0.8, -0.5, 1.0), (-0.7, 1.3, 0.2, 0.0), (2.0, -0.4, 0.9, 1
 
 def check_neuron_gradients(fn) -> Answer:
     """Exercise: ``fn(x, w, b, t)`` returns (dL/dw, dL/db) for L = (σ(w·x + b) - t)²."""
-    got, why = attempt(fn, *NEURON_CASES[0])
-    if why is None and np.ndim(got) == 0 and isinstance(got, int | float | np.number):
+    answer = run_cases("neuron_gradients (dL/dw, dL/db)", fn, neuron_gradients_reference,
+                       NEURON_CASES, _neuron_mistakes)
+    if not answer.ok and ": shape (), expected (2,)" in answer.message:    # one number back
         return Answer(False, "neuron_gradients (dL/dw, dL/db): you returned one number; return "
                              "both gradients, (dL/dw, dL/db), in that order\n" + FALLBACK_NOTE,
                       use=neuron_gradients_reference)
-    return run_cases("neuron_gradients (dL/dw, dL/db)", fn, neuron_gradients_reference,
-                     NEURON_CASES, _neuron_mistakes)
+    return answer
 
 
 # ---------------------------------------------------------------- exercise 3: a local derivative
