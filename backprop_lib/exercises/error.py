@@ -103,6 +103,13 @@ def check_mse(fn) -> Answer:
         try:
             loss = number(loss)
         except (TypeError, ValueError):
+            if loss is None:
+                return fall_back(mse_reference, f"{where}: the loss is None: compute it as a "
+                                                "number (print(...) shows one but gives back "
+                                                "None)", title)
+            if isinstance(loss, str | bytes):
+                return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
+                                                f"got the text {describe(loss)}", title)
             hint = ""
             if np.shape(loss) == pred.shape and np.size(grad) == 1:
                 hint = ": you returned (gradient, loss); return them in the order (loss, grad)"

@@ -204,6 +204,17 @@ def ce_tanh_free_list(z, labels):
     return out                           # a list of lists: fine
 
 
+def mse_loss_text(pred, target):
+    e = pred - target
+    return "mean squared error", 2 * e / e.size
+
+
+def mse_loss_none(pred, target):
+    e = pred - target
+    loss = print(np.mean(e ** 2))               # print returns None
+    return loss, 2 * e / e.size
+
+
 def mse_unfinished_branch(pred, target):        # one case written, the other left to do
     if pred.shape[1] == 1:
         diff = pred - target
@@ -250,7 +261,9 @@ EXERCISES = {
                (mse_axis0, "you averaged each column (axis=0)"),
                (mse_grad_summed, "one entry per prediction, shaped like pred"),
                (mse_half, "your loss has an extra 1/2"),
-               (mse_unfinished_branch, "still raises NotImplementedError for these inputs")],
+               (mse_unfinished_branch, "still raises NotImplementedError for these inputs"),
+               (mse_loss_text, "got the text 'mean squared error'"),
+               (mse_loss_none, "the loss is None")],
         right=[mse_in_place, mse_list, mse_float32, mse_einsum, mse_mean_twice]),
     "softmax_ce_grad": Exercise(
         E.check_softmax_ce_grad, E.softmax_ce_grad_reference,
