@@ -151,8 +151,8 @@ def plot_depth_sweep(results: dict, depths, steps: int | None = None, chance: fl
     ax.annotate("chance", (depths.min(), chance + 0.01), fontsize="small", color="0.4")
     budget = f" after {steps} steps" if steps else ""
     ax.set(xlabel="hidden layers", ylabel=f"test accuracy{budget}", ylim=(0, 1.02),
-           title=f"what makes deep networks train (the digits; median, min-max over "
-                 f"{np.asarray(next(iter(results.values()))).shape[1]} seeds)")
+           title=f"what makes deep networks train\nthe digits: median, min-max over "
+                 f"{np.asarray(next(iter(results.values()))).shape[1]} seeds")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
