@@ -91,6 +91,29 @@ def cached_profile(depth: int, activation: str, residual: bool, norm, n: int = 1
     return delta_profile(depth, activation, residual, norm, n=n)
 
 
+def backward_terms(depth: int, activation: str = "relu", n: int = 256, seed: int = 0) -> dict:
+    """Where the residual formula's factor comes from, block by block (last block first, as
+    the error travels). Going back through a block, dL/dX = dL/dY + B with B the branch's
+    gradient, so E[(dL/dX)²] / E[(dL/dY)²] = 1 + ``cross`` + ``branch``, with
+    ``branch`` = E[B²] / E[(dL/dY)²] (the term the formula predicts) and
+    ``cross`` = 2·E[dL/dY ⊙ B] / E[(dL/dY)²] (the term it takes as 0: B uncorrelated with
+    dL/dY). One forward and backward pass of a fresh residual network; look only."""
+    model = build(depth, activation, None, None, True, seed)
+    X, y = _task(n, seed)
+    cross, branch = [], []
+    with model.restoring_state():
+        _, d = softmax_cross_entropy(model.forward(X), y)
+        for layer in reversed(model.layers):       # backward by hand, to see each block's sum
+            d_in = layer.backward(d)
+            if isinstance(layer, Residual):
+                B = d_in - d                       # the branch's share of dL/dX
+                scale = np.mean(d * d)
+                cross.append(2 * np.mean(d * B) / scale)
+                branch.append(np.mean(B * B) / scale)
+            d = d_in
+    return {"cross": np.array(cross), "branch": np.array(branch)}
+
+
 def first_to_last(profile: dict) -> float:
     """RMS of dL/dZ at the first hidden layer over the last one's: < 1 means it vanished."""
     m = profile["measured"]
@@ -176,6 +199,6 @@ def depth_sweep(depths=(2, 10, 30), remedies=None, seeds=range(5), steps: int = 
             for label, options in remedies.items()}
 
 
-__all__ = ["REMEDIES", "WIDTH", "build", "cached_profile", "delta_profile", "depth_sweep",
-           "digits", "first_to_last", "forward_growth", "hidden_sizes", "scaled_branch",
-           "train_digits"]
+__all__ = ["REMEDIES", "WIDTH", "backward_terms", "build", "cached_profile", "delta_profile",
+           "depth_sweep", "digits", "first_to_last", "forward_growth", "hidden_sizes",
+           "scaled_branch", "train_digits"]

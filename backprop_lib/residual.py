@@ -5,18 +5,20 @@
 Backpropagation through a sum sends the same gradient down both paths, and the gradients that
 come back add up:
 
-    dL/dX = dL/dY  +  s · F'(X)^T · dL/dY
-            ^^^^^     ^^^^^^^^^^^^^^^^^^^
-            the identity path             the branch (F's own backward pass)
+    dL/dX = dL/dY  +  (F's own backward pass, fed with s · dL/dY)
+            ^^^^^     the branch; for F = f(X·W + b) it is dL/dZ · W^T, dL/dZ = s·dL/dY ⊙ f'(Z)
+            the identity path
 
 The first term reaches the block's input unchanged, whatever F does: a branch whose units are
-saturated or dead passes back almost nothing, yet dL/dX is still at least dL/dY. Stacked, the
+saturated or dead passes back almost nothing, yet dL/dX still holds dL/dY itself. Stacked, the
 identity paths form a highway from the loss to the first layer.
 
 Shapes: X (n, width) -> Y (n, width); F must give back as many features as it receives.
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -49,7 +51,8 @@ class Residual(Layer):
             if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
                 raise TypeError(f"branch layer {i} ({layer!r}) has no forward/backward; pass "
                                 "backprop_lib layers such as bp.Dense(16, 16) or bp.Tanh()")
-        if (isinstance(branch_scale, bool) or not isinstance(branch_scale, (int, float))
+        if (isinstance(branch_scale, (bool, np.bool_))
+                or not isinstance(branch_scale, numbers.Real)
                 or not np.isfinite(branch_scale)):
             raise ValueError(f"branch_scale must be a finite number such as 1.0 or "
                              f"1/sqrt(blocks), got {branch_scale!r}")
@@ -87,7 +90,7 @@ class Residual(Layer):
         self._check_grad(dY, shape)
         grads = [None] * len(self.layers)
         dF = self.branch_scale * dY                   # dL/dF = s · dL/dY
-        for i in range(len(self.layers) - 1, -1, -1): # back through the branch: F'(X)^T · dL/dF
+        for i in range(len(self.layers) - 1, -1, -1): # back through the branch, last layer first
             grads[i] = dF
             dF = self.layers[i].backward(dF)
         self.output_grads = grads

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import backprop_lib as bp  # noqa: E402
 from backprop_lib import deep  # noqa: E402
 from backprop_lib.plots import residual as rplots  # noqa: E402
 
@@ -113,3 +114,21 @@ def test_gradient_pictures_see_the_layers_inside_blocks():
     history = bp.train(model, X, y, epochs=2, batch_size=100)
     assert history.grad_norm.shape == (history.steps, 4)
     gplots.plot_gradient_history(history)
+
+
+def test_backward_terms_add_up_to_the_measured_factor_per_block():
+    terms = deep.backward_terms(6, "relu", n=32, seed=1)
+    assert terms["cross"].shape == terms["branch"].shape == (5,)
+    assert np.all(terms["branch"] >= 0)
+    # the factor per block is 1 + cross + branch: its product is the error's growth over the
+    # blocks, which the network's own backward pass gives
+    model = deep.build(6, "relu", None, None, True, 1)
+    X, y = deep._task(32, 1)
+    _, d = bp.softmax_cross_entropy(model.forward(X), y)
+    seen = []
+    for layer in reversed(model.layers):
+        d_in = layer.backward(d)
+        if isinstance(layer, bp.Residual):
+            seen.append(np.mean(d_in ** 2) / np.mean(d ** 2))
+        d = d_in
+    assert np.allclose(1 + terms["cross"] + terms["branch"], seen)

@@ -195,6 +195,11 @@ def test_bad_branch_scale_is_refused(scale):
         bp.Residual(bp.Tanh(), branch_scale=scale)
 
 
+@pytest.mark.parametrize("scale", [np.float32(0.5), np.int64(1), 2, 50 ** -0.5])
+def test_numpy_and_python_numbers_are_accepted_as_branch_scale(scale):
+    assert bp.Residual(bp.Tanh(), branch_scale=scale).branch_scale == float(scale)
+
+
 def test_the_same_layer_twice_is_refused_inside_blocks():
     dense = bp.Dense(4, 4)
     with pytest.raises(ValueError, match="same object"):

@@ -142,14 +142,16 @@ def plot_depth_sweep(results: dict, depths, steps: int | None = None, chance: fl
         acc = np.asarray(acc)
         med = np.median(acc, axis=1)
         shift = (i - len(results) / 2) * 0.012 * depths.max()   # side by side, not on top
+        last = i == len(results) - 1            # the combination: the course's answer, in black
         ax.errorbar(depths + shift, med, yerr=[med - acc.min(axis=1), acc.max(axis=1) - med],
-                    color=color(i), ls=linestyle(i), marker="o", lw=1.8, capsize=3,
-                    label=label)
+                    color="black" if last else color(i), ls="-" if last else linestyle(i),
+                    marker="o", lw=2.6 if last else 1.8, capsize=3, label=label,
+                    zorder=3 if last else 2)
     ax.axhline(chance, color="0.5", lw=0.8, ls=":")
     ax.annotate("chance", (depths.min(), chance + 0.01), fontsize="small", color="0.4")
     budget = f" after {steps} steps" if steps else ""
     ax.set(xlabel="hidden layers", ylabel=f"test accuracy{budget}", ylim=(0, 1.02),
-           title=f"the digits: median, min-max over "
+           title=f"what makes deep networks train\nthe digits: median, min-max over "
                  f"{np.asarray(next(iter(results.values()))).shape[1]} seeds")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
