@@ -16,6 +16,7 @@ from . import datasets
 from .activations import ACTIVATIONS, LeakyReLU, ReLU, Sigmoid, Tanh, activation
 from .diagnostics import STATS, dead_units, gradient_profile, layer_statistics
 from .gradcheck import GradientCheck, grade, gradient_check, numerical_gradient, relative_error
+from .history import History, Step
 from .init import INITIALIZERS, RECOMMENDED_INIT, initialize
 from .layers import Dense, Layer
 from .losses import (
@@ -33,7 +34,7 @@ from .optim import SGD, Adam, clip_grad_norm, grad_norm
 from .parameter import Parameter
 from .residual import Residual, block_rms
 from .seeds import SEEDS, Spread, over_seeds
-from .train import History, Step, evaluate, train
+from .train import evaluate, train
 
 __version__ = "0.1.0"
 

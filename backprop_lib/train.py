@@ -8,24 +8,26 @@
             optimizer.step(model.parameters())        # 4. move against the gradient
 
 ``History`` keeps the loss of every step, per-epoch figures, and per Dense layer and step the
-numbers of ``diagnostics.STATS`` (gradient norms, backpropagated error, activations).
+numbers of ``diagnostics.STATS`` (gradient norms, backpropagated error, activations); it lives
+in ``history.py``.
 
 A run that blows up is stopped before the update that would make it worse: when the loss is NaN
 or infinite, or larger than ``DIVERGED_FACTOR`` times the loss of the first step (a start below
-``LOSS_FLOOR`` counts as ``LOSS_FLOOR``).
+``LOSS_FLOOR`` counts as ``LOSS_FLOOR``); why those numbers, and how a run is stopped, is in
+``divergence.py``.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
 from ._validate import as_float_array, as_labels, check_not_empty, check_positive_int, unknown_name
 from .diagnostics import STATS, layer_names, layer_statistics
+from .divergence import DIVERGED_FACTOR, LOSS_FLOOR, _buffers, _diverged, _restore_buffers
+from .history import History, Step, _fill, _room
 from .losses import (
     LOSSES,
     _match_targets,
@@ -37,88 +39,6 @@ from .losses import (
 from .network import Sequential, dense_blocks
 from .normalization import BatchNorm
 from .optim import SGD, Optimizer
-
-# Why 1000x: a learning rate that is too large for gradient descent multiplies the error at every
-# step (in tests/test_divergence.py's example the loss goes 9.7, 7e13, 4e28), so a diverging run
-# passes 1000x its start within a step or two, while ordinary training, noisy minibatches
-# included, stays within a few times its start: over the course's data sets and optimizers, five
-# seeds each, the largest loss was at most 24x the first, with batches of one example (1.6x
-# with batches of 16 or more); tests/test_divergence.py measures it and asserts a 10x margin.
-DIVERGED_FACTOR = 1e3
-# A model already trained starts near 0: one noisy small batch could then be 1000x that start
-# without anything going wrong. Cross-entropy at chance is ln(classes) >= 0.69, so 0.1 is already
-# a good fit; 1000 x 0.1 = 100 is a loss no ordinary run reaches (every example confidently wrong).
-LOSS_FLOOR = 0.1
-
-
-@dataclass
-class History:
-    """What happened during ``train``.
-
-    Per step: ``loss`` (steps,), and for every Dense layer (columns, named in ``layers``):
-    ``grad_norm``, ``delta_rms``, ``act_mean``, ``act_std``, ``saturation``, each (steps, layers).
-    Per epoch: ``train_loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy`` (accuracy only
-    for classification, validation only with ``validation=``).
-    """
-
-    layers: list
-    loss: np.ndarray = None
-    grad_norm: np.ndarray = None
-    delta_rms: np.ndarray = None
-    act_mean: np.ndarray = None
-    act_std: np.ndarray = None
-    saturation: np.ndarray = None
-    epoch_step: list = field(default_factory=list)   # the step at which each epoch ended
-    train_loss: list = field(default_factory=list)
-    train_accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    diverged: bool = False
-    diverged_at: int | None = None
-    stopped_early: bool = False
-
-    @property
-    def steps(self) -> int:
-        return len(self.loss)
-
-    @property
-    def epochs(self) -> int:
-        return len(self.train_loss)
-
-    @property
-    def best_epoch(self) -> int:
-        """The epoch with the lowest validation loss, counted from 1 as on the plots' x axis (the
-        first one if several tie): where early stopping would have kept the weights."""
-        if len(self.val_loss) == 0:
-            raise ValueError("this history has no validation loss, so no best epoch: train with "
-                             "validation=(X_val, y_val)")
-        return int(np.argmin(self.val_loss)) + 1
-
-    def summary(self) -> str:
-        parts = [f"{self.epochs} epochs, {self.steps} steps"]
-        if self.train_loss:
-            parts.append(f"loss {self.train_loss[-1]:.4f}")
-        if self.train_accuracy:
-            parts.append(f"train accuracy {self.train_accuracy[-1]:.1%}")
-        if self.val_accuracy:
-            parts.append(f"validation accuracy {self.val_accuracy[-1]:.1%}")
-        if self.diverged:
-            parts.append(f"DIVERGED at step {self.diverged_at}")
-        if self.stopped_early:
-            parts.append("stopped early by the callback")
-        return ", ".join(parts)
-
-
-@dataclass
-class Step:
-    """What a callback sees after every step. Return False from the callback to stop."""
-
-    step: int
-    epoch: int
-    loss: float
-    epoch_end: bool
-    model: Sequential
-    history: History
 
 
 def _targets(loss, X, y, n_outputs):
@@ -275,17 +195,6 @@ def train(model: Sequential, X, y, loss=softmax_cross_entropy, optimizer: Optimi
     return history
 
 
-def _buffers(model):
-    """The running statistics before a step, to put back if the step turns out to diverge."""
-    return [{k: v.copy() for k, v in layer.buffers().items()} for layer in model.leaves()]
-
-
-def _restore_buffers(model, saved):
-    for layer, state in zip(model.leaves(), saved):
-        for k, v in state.items():
-            setattr(layer, k, v)
-
-
 def _schedule(X, y, epochs, bounds, rng):
     """(epoch, X_batch, y_batch, is the epoch's last batch) for every step, shuffled each epoch."""
     for epoch in range(epochs):
@@ -296,32 +205,6 @@ def _schedule(X, y, epochs, bounds, rng):
         for lo, hi in bounds:
             idx = order[lo:hi]
             yield epoch, X[idx], y[idx], hi == bounds[-1][1]
-
-
-def _diverged(history, step, epoch, value, limit, optimizer, what="loss"):
-    history.diverged, history.diverged_at = True, step
-    why = "became NaN or infinite" if not math.isfinite(value) else \
-        f"grew past {DIVERGED_FACTOR:g}x its start (limit {limit:.3g})"
-    warnings.warn(f"the {what} {why} at step {step} (epoch {epoch}): {value:.3g}. Training "
-                  f"diverged and was stopped before that update. The learning rate is "
-                  f"{getattr(optimizer, 'lr', '?')}: try a smaller learning rate (10x smaller) "
-                  "or gradient clipping (clip_norm=...).", RuntimeWarning, stacklevel=3)
-
-
-def _room(records, step):
-    """``records`` with a row ``step`` to write into: the same array, or a copy twice as long."""
-    if step < len(records):
-        return records
-    bigger = np.full((2 * len(records), *records.shape[1:]), np.nan)
-    bigger[:len(records)] = records
-    return bigger
-
-
-def _fill(history, losses, stats, step):
-    # views of the first `step` rows: those rows are final, the loop writes only later ones
-    history.loss = losses[:step]
-    for k, name in enumerate(STATS):
-        setattr(history, name, stats[:step, k, :])
 
 
 def _end_epoch(history, step, mean_loss, mean_accuracy, model, validation, loss):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_lib as bp
-from backprop_lib.train import DIVERGED_FACTOR, LOSS_FLOOR
+from backprop_lib.divergence import DIVERGED_FACTOR, LOSS_FLOOR
 
 
 def _issue_example():

@@ -8,11 +8,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import backprop_lib as bp  # noqa: E402
+from backprop_lib.plots import gradcheck as gcplots  # noqa: E402
 from backprop_lib.plots import graph as gplots  # noqa: E402
 
 
 def test_bands_cover_the_range_without_gaps_and_match_grade():
-    bands = gplots.grade_bands(1e-16, 10.0)
+    bands = gcplots.grade_bands(1e-16, 10.0)
     assert bands[0][0] == 1e-16 and bands[-1][1] == 10.0
     for (_, hi, _), (lo, _, _) in zip(bands, bands[1:]):
         assert hi == lo
@@ -25,8 +26,14 @@ def test_bands_cover_the_range_without_gaps_and_match_grade():
 
 
 def test_figure_draws_one_shaded_band_per_grade():
-    fig = gplots.check_errors({"x": {"a.W": 1e-10, "a.b": 0.5}})
+    fig = gcplots.check_errors({"x": {"a.W": 1e-10, "a.b": 0.5}})
     ax = fig.axes[0]
     labels = {t.get_text() for t in ax.texts}
-    assert labels == {name for *_, name in gplots.grade_bands(1e-16, 10.0)}
+    assert labels == {name for *_, name in gcplots.grade_bands(1e-16, 10.0)}
     plt.close(fig)
+
+
+def test_still_importable_from_plots_graph():
+    """Notebooks 03 and 04 call them as ``plots.graph`` functions: the same objects."""
+    for name in ("sensitivity", "finite_difference_errors", "grade_bands", "check_errors"):
+        assert getattr(gplots, name) is getattr(gcplots, name)

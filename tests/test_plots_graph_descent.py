@@ -12,6 +12,7 @@ import backprop_lib as bp  # noqa: E402
 from backprop_lib import graph as g  # noqa: E402
 from backprop_lib import surfaces as S  # noqa: E402
 from backprop_lib.plots import descent as dplots  # noqa: E402
+from backprop_lib.plots import gradcheck as gcplots  # noqa: E402
 from backprop_lib.plots import graph as gplots  # noqa: E402
 from backprop_lib.widgets import descent as dwidgets  # noqa: E402
 from backprop_lib.widgets import graph as gwidgets  # noqa: E402
@@ -137,12 +138,12 @@ def test_pass_state_and_descriptions():
 
 
 def test_sensitivity_and_fd_errors():
-    fig = gplots.sensitivity(np.sin, np.cos(0.3), 0.3)
+    fig = gcplots.sensitivity(np.sin, np.cos(0.3), 0.3)
     _labelled(fig)
     assert fig.axes[0].get_xlabel() == "weight w"
     assert len(fig.axes[0].get_legend().get_texts()) == 3
     errs = g.finite_difference_errors(np.sin, np.cos(0.3), 0.3, np.logspace(-12, 0, 13))
-    fig = gplots.finite_difference_errors(errs)
+    fig = gcplots.finite_difference_errors(errs)
     _labelled(fig)
     assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_legend() is not None
 
@@ -152,7 +153,7 @@ def test_check_errors_bars():
     good = bpx.check_backward(bpx.dense_backward_reference, bpx.sigmoid_backward_reference)
     bad = bpx.check_backward(lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ),
                              bpx.sigmoid_backward_reference)
-    fig = gplots.check_errors({"correct": good.errors, "bias not summed": bad.errors})
+    fig = gcplots.check_errors({"correct": good.errors, "bias not summed": bad.errors})
     _labelled(fig)
     ax = fig.axes[0]
     assert ax.get_legend() is not None and ax.get_yscale() == "log"

@@ -7,5 +7,6 @@ it): inputs copied, a time limit, printing kept short, every exception told in t
 terms. ``tests/corpus`` holds, for every exercise, typical wrong answers with the mistake the
 checker must name, right answers written differently, and the hostile ones.
 
-Engine floor: numpy only. One module a notebook, for example ``exercises.backprop``.
+Engine floor: numpy only. One module a notebook, for example ``exercises.backprop`` (a long one
+split into helpers beside it, ``backprop_*``, that it re-exports).
 """

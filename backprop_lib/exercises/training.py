@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import datasets
+from ..history import History
 from ..losses import mse, softmax_cross_entropy
 from ..network import mlp
-from ..train import History
 from .feedback import (
     FALLBACK_NOTE,
     Answer,

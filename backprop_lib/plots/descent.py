@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from ..surfaces import CRAWL_BELOW, Path, Surface, descend, path_regime
+from ..regimes import CRAWL_BELOW, path_regime
+from ..surfaces import Path, Surface, descend
 from .style import PALETTE, SEQUENTIAL_CMAP, color, linestyle, new_figure
 from .style import caption as add_caption
 
