@@ -277,6 +277,31 @@ def test_run_stops_a_loop_that_never_ends_even_if_it_catches_exceptions():
     assert "loop that never ends" in outcome.problem
 
 
+def test_explaining_a_late_not_implemented_error_is_not_stopped_by_the_limit(monkeypatch):
+    """A learner's function that used up its time and then reached a leftover raise: reading
+    its source to explain that (stubs.unfinished) runs after the tracer is off, so the time
+    limit cannot fire inside the explanation and escape as a TimeLimit (it once did, in the
+    corpus under load: the checker crashed instead of answering)."""
+    import time
+
+    from backprop_lib.exercises import stubs
+
+    def helper():
+        return "explained"
+
+    def slow_explanation(e, shown=""):
+        time.sleep(0.05)                  # past the deadline of 0.01 s below ...
+        return helper()                   # ... then a new frame: the tracer would fire here
+
+    monkeypatch.setattr(stubs, "unfinished", slow_explanation)
+
+    def unfinished(x):
+        raise NotImplementedError
+
+    outcome = run(unfinished, 1, limit=0.01)
+    assert outcome.problem == "explained" and not outcome.stub
+
+
 def test_run_keeps_the_first_printed_lines_and_counts_the_rest(capsys):
     def chatty(x):
         for i in range(100_000):

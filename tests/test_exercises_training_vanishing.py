@@ -46,7 +46,7 @@ def _step(sign=1.0, factor=1.0, biases=True, ret=True, copy=False):
 
 @pytest.mark.parametrize("kw, words", [
     ({"sign": -1.0}, "uphill"),
-    ({"factor": 2.0}, "2 times the answer (too large)"),
+    ({"factor": 2.0}, "moved 2 times the right amount"),
     ({"biases": False}, "biases"),
     ({"ret": False}, "return the loss"),
     ({"copy": True}, "did not change"),

@@ -167,3 +167,5 @@ def test_diagram_title_names_the_hidden_width_not_the_input():
         "2 hidden layers of 32 units (the first 7 units of each layer drawn; input 64, output 10)")
     assert gplots.diagram_title([2, 4, 2], 7) == "1 hidden layer of 4 units"
     assert "of 8-4 units" in gplots.diagram_title([3, 8, 4, 2], 5)
+    long = gplots.diagram_title([3] + [8, 16] * 20 + [2], 5)
+    assert long.startswith("40 hidden layers of 8 to 16 units")

@@ -36,7 +36,7 @@ def _texts(fig):
 def test_draw_graph_shows_values_and_gradients():
     n = g.neuron()
     fig = gplots.draw_graph(n["L"])
-    _labelled(fig)
+    assert fig.axes[0].get_xlabel() and not fig.axes[0].get_ylabel()   # no y axis to name
     texts = _texts(fig)
     assert any("grad" in t for t in texts)
     assert any(f"{n['w'].grad:.4g}" in t for t in texts)
@@ -60,7 +60,66 @@ def test_value_used_twice_gets_two_arcs():
     arcs = [t.arrow_patch.get_connectionstyle() for t in fig.axes[0].texts
             if getattr(t, "arrow_patch", None) is not None]
     assert len(arcs) == 6                  # a->a·a twice, a->a·b, b->a·b, two into +
-    assert sorted(arc.rad for arc in arcs)[-1] == 0.35      # the second a->a·a edge is an arc
+    assert sorted(arc.rad for arc in arcs) == [gplots.ARC_RAD] + [0.0] * 5   # the second: an arc
+
+
+def _edge_labels(fig):
+    return [t for t in fig.axes[0].texts if t.get_text().startswith("∂")
+            and getattr(t, "arrow_patch", None) is None]
+
+
+def _distance(point, path):
+    """Pixels from ``point`` to the nearest point of ``path`` (curves flattened to segments)."""
+    best = np.inf
+    for poly in path.to_polygons(closed_only=False):
+        for p, q in zip(poly[:-1], poly[1:]):
+            t = np.clip(np.dot(point - p, q - p) / max(np.dot(q - p, q - p), 1e-12), 0, 1)
+            best = min(best, float(np.hypot(*(p + t * (q - p) - point))))
+    return best
+
+
+def test_edge_labels_do_not_overlap_and_each_sits_by_its_edge():
+    """In the a·a + a·b graph three edges leave a, two of them into a·a: every local
+    derivative's label is clear of the others, and within a few pixels of its own edge."""
+    a, b = g.Value(3.0, "a"), g.Value(-1.0, "b")
+    f = a * a + a * b
+    for name, node in (("f", f), ("neuron", g.neuron()["L"])):
+        fig = node is f and gplots.draw_graph(f) or gplots.draw_pass(node, 8)
+        renderer = fig.canvas.get_renderer()
+        fig.draw(renderer)
+        labels = _edge_labels(fig)
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        assert len(boxes) == (6 if node is f else 4)
+        for i in range(len(boxes)):
+            for j in range(i):
+                assert not boxes[i].overlaps(boxes[j]), (name, labels[i].get_text(),
+                                                         labels[j].get_text())
+        edges = [t.arrow_patch for t in fig.axes[0].texts
+                 if getattr(t, "arrow_patch", None) is not None]
+        for label, box in zip(labels, boxes):
+            centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+            gaps = [_distance(centre, e.get_path()) for e in edges]
+            assert min(gaps) < 14, (name, label.get_text(), min(gaps))
+
+
+def test_a_figure_of_a_state_marks_no_step():
+    """"After the forward pass" is a state: no node is outlined as "this step". A step of the
+    pass (draw_pass, or draw_graph with its step as the title) marks its node."""
+    n = g.neuron()
+    F = len(g.forward_order(n["L"]))
+
+    def marked(fig):
+        ax = fig.axes[0]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        outlined = [t.get_text() for t in ax.texts if t.get_bbox_patch() is not None
+                    and t.get_bbox_patch().get_linewidth() > 2]
+        return outlined, "this step" in legend
+
+    assert marked(gplots.draw_graph(n["L"], backward_steps=0,
+                                    title="after the forward pass")) == ([], False)
+    assert marked(gplots.draw_pass(n["L"], F)) == (["L  [**2]"], True)
+    assert marked(gplots.draw_graph(n["L"], backward_steps=0)) == (["L  [**2]"], True)
+    assert marked(gplots.draw_graph(n["L"], title="done", mark_step=True))[1]
 
 
 def test_pass_state_and_descriptions():

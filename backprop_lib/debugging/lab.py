@@ -44,7 +44,7 @@ BASELINE = {
 
 #: Each broken network: a description and what differs from ``BASELINE``.
 BROKEN = {
-    "lr_too_large": ("a learning rate 1000 times too large", {"lr": 50.0}),
+    "lr_too_large": ("a learning rate 500 times too large (50, not 0.1)", {"lr": 50.0}),
     "zero_init": ("every weight starts at zero", {"activation": "tanh", "init": "zeros"}),
     "deep_sigmoid": ("ten sigmoid layers, classic init, no normalization",
                      {"activation": "sigmoid", "init": "standard", "sizes": [2] + [32] * 10 + [2]}),

@@ -64,12 +64,15 @@ def _mistakes(w, grad, m, v, t, lr, beta1, beta2, eps) -> dict:
              "the next step starts from the old state")
     inside = ("ε is inside the square root: it belongs outside, sqrt(v̂) + eps (inside, it "
               "acts as √ε = 1e-4 and swamps small gradients)")
+    betas = "beta1 and beta2 are swapped: m uses beta1 (0.9), v uses beta2 (0.999)"
     lr_t = lr * np.sqrt(c2) / c1
     return {
-        "m": {swapped: (1 - beta1) * m + beta1 * grad, corrected: m1 / c1, stale: m},
+        "m": {swapped: (1 - beta1) * m + beta1 * grad, corrected: m1 / c1, stale: m,
+              betas: beta2 * m + (1 - beta2) * grad},
         "v": {"v averages the gradient, not its square: v = beta2*v + (1 - beta2) * grad**2":
               beta2 * v + (1 - beta2) * grad,
-              swapped: (1 - beta2) * v + beta2 * grad * grad, corrected: v1 / c2, stale: v},
+              swapped: (1 - beta2) * v + beta2 * grad * grad, corrected: v1 / c2, stale: v,
+              betas: beta1 * v + (1 - beta1) * grad * grad},
         "w": {
             inside: w - lr * (m1 / c1) / np.sqrt(v1 / c2 + eps),
             "ε is inside the square root: it belongs outside, sqrt(v) + eps (inside, it acts "
@@ -88,6 +91,10 @@ def _mistakes(w, grad, m, v, t, lr, beta1, beta2, eps) -> dict:
             "the step divides by v̂ itself: divide by its square root, sqrt(v̂) + eps (v̂ is a "
             "mean of squares, its root has the gradient's size)":
                 w_after(m1 / c1, v1 / c2, root=lambda x: x),
+            "the correction multiplies by (1 - beta**t) where it divides: m̂ = m / (1 - "
+            "beta1**t), v̂ = v / (1 - beta2**t)": w_after(m1 * c1, v1 * c2),
+            "ε is missing: sqrt(v̂) + eps (it keeps the step finite where v̂ is about 0)":
+                w - lr * (m1 / c1) / np.sqrt(v1 / c2),
             "wrong sign: the step goes uphill; subtract lr * m̂ / (sqrt(v̂) + eps)":
                 w_after(m1 / c1, v1 / c2, sign=+1.0),
             "the correction uses the step count of the previous step (beta**(t-1)); t counts "
@@ -160,11 +167,24 @@ def check_adam_step(fn, limit: float = LIMIT) -> Answer:
                 continue
             for message, wrong_value in wrong[name].items():
                 if close(g, wrong_value):
+                    if name in "mv" and message.startswith("the bias-corrected") and not (
+                            close(got[0], w_ref) or close(got[0], w_eff)):
+                        beta = "beta1" if name == "m" else "beta2"   # m = grad (t = 1): no weight
+                        new = "grad" if name == "m" else "grad**2"
+                        message = (f"the factor (1 - {beta}) is missing: {name} = {beta}*{name} "
+                                   f"+ (1 - {beta}) * {new}, a weighted average")
                     return fall_back(adam_step_reference, f"{at}new {name}: {message}", TITLE)
             if name == "w" and t == 1 and not np.all(np.isfinite(g)):
                 return fall_back(adam_step_reference, at + "the new w is NaN or inf: does the "
                                  "bias correction divide by 1 - beta**(t-1) = 0? t counts from "
                                  "1, so the first step divides by 1 - beta1**1", TITLE)
+            if name == "w":
+                step, right_step = g - w, w_ref - w
+                factor = float(np.vdot(step, right_step) / np.vdot(right_step, right_step))
+                if np.allclose(step, factor * right_step, rtol=1e-6, atol=1e-12):
+                    return fall_back(adam_step_reference, f"{at}new w: your step is {factor:.3g} "
+                                     "times the right one: is the learning rate the argument lr, "
+                                     "used once? w - lr * m̂ / (sqrt(v̂) + eps)", TITLE)
             return fall_back(adam_step_reference, at + diagnose(f"new {name}", g, e).message,
                              TITLE)
     return Answer(True, f"{TITLE}: correct ✓ on 4 steps, gradients of three different scales",

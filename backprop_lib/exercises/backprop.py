@@ -84,6 +84,10 @@ def dense_mistakes(dZ, X, W) -> dict:
             "wrong sign on dL/db": -dZ.sum(axis=0),
             "db has shape (1, fan_out): sum without keepdims=True, so that db has the shape "
             "of b, (fan_out,)": dZ.sum(axis=0, keepdims=True),
+            "summed over every entry (dZ.sum() gives one number): b has one entry per output, "
+            "so sum over the batch only, dL/db = dL/dZ.sum(axis=0)": dZ.sum(),
+            "only the first example's row: b is added to every row, so dL/db sums all rows, "
+            "dL/dZ.sum(axis=0)": dZ[0],
         },
         "dX": {
             "wrong sign on dL/dX": -(dZ @ W.T),
@@ -116,6 +120,16 @@ def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
             "1 + Y where 1 - Y belongs: σ'(Z) = Y ⊙ (1 - Y)": dY * Y * (1 + Y),
             "divided by the number of rows: an activation's backward is elementwise, the "
             "loss's gradient already carries the 1/N": dY * Y * (1 - Y) / Z.shape[0],
+            "1 - Y² is tanh's derivative; the sigmoid's is σ'(Z) = Y ⊙ (1 - Y)":
+                dY * (1 - Y * Y),
+            "divided by σ'(Z) where the chain rule multiplies: dL/dZ = dL/dY ⊙ Y ⊙ (1 - Y)":
+                dY / (Y * (1 - Y)),
+            "the sigmoid applied to Y again: Y already is σ(Z), so σ'(Z) = Y ⊙ (1 - Y)":
+                dY * _sigmoid(Y) * (1 - _sigmoid(Y)),
+            "1/4 is only the largest value of σ'(Z) (at Z = 0): use Y ⊙ (1 - Y) at every "
+            "entry": dY / 4,
+            "added where the chain rule multiplies: dL/dZ = dL/dY ⊙ Y ⊙ (1 - Y)":
+                dY + Y * (1 - Y),
         }
     return {
         "used Z instead of Y in tanh's derivative: 1 - Y² with Y = tanh(Z), not 1 - Z²":
@@ -126,7 +140,17 @@ def activation_mistakes(dY, Z, Y, kind: str = "sigmoid") -> dict:
         "wrong sign: tanh'(Z) = 1 - Y² is positive": -dY * (1 - Y * Y),
         "divided by the number of rows: an activation's backward is elementwise, the loss's "
         "gradient already carries the 1/N": dY * (1 - Y * Y) / Z.shape[0],
+        "Y ⊙ (1 - Y) is the sigmoid's derivative; tanh's is 1 - Y²": dY * Y * (1 - Y),
+        "tanh applied to Y again: Y already is tanh(Z), so tanh'(Z) = 1 - Y²":
+            dY * (1 - np.tanh(Y) ** 2),
+        "(1 - Y)², not 1 - Y²: square Y first, then subtract it from 1": dY * (1 - Y) ** 2,
+        "1 + Y² where 1 - Y² belongs: tanh'(Z) = 1 - tanh(Z)²": dY * (1 + Y * Y),
+        "added where the chain rule multiplies: dL/dZ = dL/dY ⊙ (1 - Y²)": dY + 1 - Y * Y,
     }
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
 
 
 def _case(seed=3, n=5, fan_in=3, fan_out=4):
@@ -190,6 +214,10 @@ def diagnose_activation(fn, kind: str = "sigmoid"):
     got, why = attempt(fn, dY, Z, Y)
     if why:
         return Verdict(False, why if why == STUB else f"{kind} dZ: {kind}_backward: {why}")
+    if isinstance(got, tuple | list) and len(got) == 1 and np.shape(got[0]) == ref.shape:
+        return Verdict(False, f"{kind} dZ: returned a {type(got).__name__} holding one array "
+                              "(a trailing comma, `return dZ,`?): return the array itself, "
+                              "`return dZ`")
     arr, _ = as_array(got)
     if arr is not None and arr.shape != ref.shape and arr.ndim == 2 and \
             arr.shape[0] == arr.shape[1] in ref.shape:
@@ -367,8 +395,12 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
     dY = _case(5, 5, 4, 4)[0]
     probes = {"dense_backward": (dense_backward, _case()),
               f"{kind}_backward": (sigmoid_backward, (dY, dY, 1 / (1 + np.exp(-dY))))}
+    float32 = []                   # the learner's functions that answer in float32
     for name, (fn, args) in probes.items():
-        _, why = attempt(fn, *args)
+        out, why = attempt(fn, *args)
+        if any(getattr(o, "dtype", None) == np.float32
+               for o in (out if isinstance(out, tuple | list) else [out])):
+            float32.append(name)
         if why == STUB:
             notes.append(f"{name}: {NOT_ATTEMPTED}")
         elif why and TIMED_OUT in why:             # no second wait: say so and stop
@@ -429,6 +461,17 @@ def check_backward(dense_backward, sigmoid_backward, kind: str = "sigmoid",
         bad = [k for k, e in errors.items() if not e < SUSPICIOUS]
         messages.append(f"→ {', '.join(bad)} disagree with finite differences; test your "
                         "functions on the shapes of the docstring")
+    closer = [k for k, e in errors.items() if GOOD <= e < SUSPICIOUS]
+    if not messages and closer:                # right formulas, graded 'look closer'
+        if float32:
+            messages.append(f"→ {', '.join(closer)}: look closer, yet each function is right on "
+                            f"its own: {' and '.join(float32)} answers in float32 (about 7 "
+                            "digits), and that rounding shows in a float64 gradient check; "
+                            "compute in float64 (the dtype of the inputs)")
+        else:
+            messages.append(f"→ {', '.join(closer)}: look closer, yet each function is right on "
+                            "its own: rounding, not a wrong formula (an approximation, such as "
+                            "a finite difference inside a backward, lands here)")
     return BackwardReport(errors=errors, messages=messages, notes=notes,
                           dense_backward=dense_backward, activation_backward=sigmoid_backward)
 
@@ -439,7 +482,11 @@ def check_dense_backward(fn) -> Answer:
     if all(v.message == STUB for v in verdicts.values()):
         return not_attempted("dense_backward", dense_backward_reference)
     ok = all(v.ok for v in verdicts.values())
-    text = "\n".join(v.message for v in verdicts.values())
+    whole = {v.message.removeprefix(f"dense {k}: ") for k, v in verdicts.items()}
+    if len(whole) == 1 and not ok:                # one problem of the whole function: said once
+        text = whole.pop()
+    else:
+        text = "\n".join(v.message for v in verdicts.values())
     return Answer(ok, text, use=fn if ok else dense_backward_reference)
 
 

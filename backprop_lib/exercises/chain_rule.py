@@ -70,6 +70,10 @@ def _sigmoid_mistakes(z):
         "σ(z)·(1 + σ(z))? the second factor is (1 - σ(z))": s * (1 + s),
         "the square is missing: σ'(z) = e^-z / (1 + e^-z)², which equals σ(z)·(1 - σ(z))":
             np.exp(-z) / (1 + np.exp(-z)),
+        "1 - σ(z)² follows tanh's pattern (tanh' = 1 - tanh²); the sigmoid's slope is "
+        "σ(z)·(1 - σ(z))": 1 - s * s,
+        "σ(z)·(1 - z) mixes σ(z) and z: both factors use σ(z), σ(z)·(1 - σ(z))": s * (1 - z),
+        "σ(z)² is not the slope: σ'(z) = σ(z)·(1 - σ(z))": s * s,
     }
 
 
@@ -107,6 +111,15 @@ def _neuron_mistakes(x, w, b, t):
             np.array([2 * (y - t) * s1, 2 * (y - t) * s1]),
         "dz/dw is x, not w: in z = w·x + b the partner of w is x":
             np.array([2 * (y - t) * s1 * w, 2 * (y - t) * s1]),
+        "dL/db lacks the sigmoid's local derivative y·(1 - y): dL/db = dL/dz, the same "
+        "chain as dL/dw without the final x": np.array([2 * (y - t) * s1 * x, 2 * (y - t)]),
+        "dL/db carries an x: dz/db = 1 (only dz/dw = x)":
+            np.array([2 * (y - t) * s1 * x, 2 * (y - t) * s1 * x]),
+        "dy/dz is y·(1 - y), not y: the sigmoid's slope":
+            np.array([2 * (y - t) * y * x, 2 * (y - t) * y]),
+        "this is the loss (y - t)², not its gradient: multiply the local derivatives "
+        "2(y - t) · y(1 - y) · x":
+            np.array([(y - t) ** 2 * x, (y - t) ** 2]),
         "dy/dz is y·(1 - y) with y = σ(z), not z·(1 - z)":
             np.array([2 * (y - t) * (w * x + b) * (1 - w * x - b) * x,
                       2 * (y - t) * (w * x + b) * (1 - w * x - b)]),
@@ -118,8 +131,13 @@ NEURON_CASES = [(1.5, 0.8, -0.5, 1.0), (-0.7, 1.3, 0.2, 0.0), (2.0, -0.4, 0.9, 1
 
 def check_neuron_gradients(fn) -> Answer:
     """Exercise: ``fn(x, w, b, t)`` returns (dL/dw, dL/db) for L = (σ(w·x + b) - t)²."""
-    return run_cases("neuron_gradients (dL/dw, dL/db)", fn, neuron_gradients_reference,
-                     NEURON_CASES, _neuron_mistakes)
+    answer = run_cases("neuron_gradients (dL/dw, dL/db)", fn, neuron_gradients_reference,
+                       NEURON_CASES, _neuron_mistakes)
+    if not answer.ok and ": shape (), expected (2,)" in answer.message:    # one number back
+        return Answer(False, "neuron_gradients (dL/dw, dL/db): you returned one number; return "
+                             "both gradients, (dL/dw, dL/db), in that order\n" + FALLBACK_NOTE,
+                      use=neuron_gradients_reference)
+    return answer
 
 
 # ---------------------------------------------------------------- exercise 3: a local derivative
@@ -144,15 +162,23 @@ LOCAL_CASES = [("*", 1.5, 0.8), ("+", 1.2, -0.5), ("-", 0.7, 1.0), ("sigmoid", 0
 
 def _local_mistakes(op, a, b=0.0):
     wrong = {
-        "*": {"d(a·b)/da is the other factor b, not a": a, "d(a·b)/da = b, not 1": 1.0},
-        "+": {"d(a + b)/da = 1: adding passes the gradient on unchanged": b},
-        "-": {"d(a - b)/da = +1 (it is the derivative with respect to b that is -1)": -1.0},
+        "*": {"d(a·b)/da is the other factor b, not a": a, "d(a·b)/da = b, not 1": 1.0,
+              "a·b is the product's value, not its derivative: d(a·b)/da = b": a * b},
+        "+": {"d(a + b)/da = 1: adding passes the gradient on unchanged": b,
+              "d(a + b)/da = 1, not 2: only a's own term depends on a": 2.0},
+        "-": {"d(a - b)/da = +1 (it is the derivative with respect to b that is -1)": -1.0,
+              "d(a - b)/da = +1, not 0: a moves the result one for one": 0.0},
         "sigmoid": {"σ'(a) = σ(a)·(1 - σ(a)), not σ(a)": float(_sigmoid(a)),
-                    "σ'(a) uses σ(a), not a: σ(a)·(1 - σ(a))": a * (1 - a)},
+                    "σ'(a) uses σ(a), not a: σ(a)·(1 - σ(a))": a * (1 - a),
+                    "the sigmoid is of a alone: use a, not b": float(
+                        sigmoid_derivative_reference(b))},
         "tanh": {"tanh'(a) = 1 - tanh(a)², not 1 - a²": 1 - a * a,
                  "tanh'(a) = 1 - tanh(a)²: the square is missing": 1 - np.tanh(a),
-                 "tanh'(a) = 1 - tanh(a)², not tanh(a)": np.tanh(a)},
-        "**2": {"d(a²)/da = 2a: the factor 2 is missing": a, "d(a²)/da = 2a, not a²": a * a},
+                 "tanh'(a) = 1 - tanh(a)², not tanh(a)": np.tanh(a),
+                 "tanh'(a) = 1/cosh(a)², the square is missing": 1 / np.cosh(a),
+                 "tanh is of a alone: use a, not b": 1 - np.tanh(b) ** 2},
+        "**2": {"d(a²)/da = 2a: the factor 2 is missing": a, "d(a²)/da = 2a, not a²": a * a,
+                "d(a²)/da = 2a, not 2: keep the a": 2.0},
     }
     return wrong.get(op, {})
 

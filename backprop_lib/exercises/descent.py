@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .chain_rule import run_cases
-from .feedback import Answer, as_array, call, explain, fall_back
+from .feedback import FALLBACK_NOTE, Answer, as_array, attempt, call, explain, fall_back
 from .sandbox import describe
 
 
@@ -27,6 +27,14 @@ def _gd_mistakes(w, grad, lr):
         "you returned the step, not the new w: w_new = w - lr·grad": -lr * grad,
         "the learning rate is missing: w - lr·grad": w - grad,
         "lr divides instead of multiplying: w - lr·grad": w - grad / lr,
+        "you used w where the gradient belongs: w - lr·grad": w - lr * w,
+        "the gradient is squared: the step is lr times the gradient itself, w - lr·grad":
+            w - lr * grad ** 2,
+        "you stepped by the gradient's sign only (np.sign): plain descent steps by lr·grad, "
+        "its size included": w - lr * np.sign(grad),
+        "lr is squared: w - lr·grad": w - lr ** 2 * grad,
+        "the gradient was divided by its length: plain descent steps by lr·grad, its size "
+        "included": w - lr * grad / np.linalg.norm(grad),
     }
 
 
@@ -34,9 +42,26 @@ GD_CASES = [(np.array([1.0, -2.0]), np.array([0.5, 3.0]), 0.1),
             (np.array([0.3]), np.array([-4.0]), 0.05)]
 
 
+def _one_value_expected(answer: Answer, fn, case, reference, title: str, what: str) -> Answer:
+    """A learner who returns several values (``return w, grad``) is told to return one, rather
+    than read a message about shapes."""
+    if answer.ok or "shape" not in answer.message:     # (a loop is not run a second time)
+        return answer
+    got, why = attempt(fn, *case)
+    if why or not isinstance(got, tuple | list) or len(got) < 2:
+        return answer
+    right = np.asarray(reference(*case))
+    if any(np.shape(g) == right.shape for g in got if isinstance(g, float | int | np.ndarray)):
+        return Answer(False, f"{title}: you returned a {type(got).__name__} of {len(got)} values: "
+                             f"return only {what}\n{FALLBACK_NOTE}", use=reference)
+    return answer
+
+
 def check_gd_step(fn) -> Answer:
     """Exercise: ``fn(w, grad, lr)`` returns the parameters after one step."""
-    return run_cases("gd_step", fn, gd_step_reference, GD_CASES, _gd_mistakes)
+    answer = run_cases("gd_step", fn, gd_step_reference, GD_CASES, _gd_mistakes)
+    return _one_value_expected(answer, fn, GD_CASES[0], gd_step_reference, "gd_step",
+                               "the new w")
 
 
 # ---------------------------------------------------------------- exercise 2: stability
@@ -53,13 +78,20 @@ def _lr_mistakes(a):
             2.0 * a,
         "check the factor: each step multiplies w by (1 - lr·a); solve |1 - lr·a| = 1":
             a / 2.0,
+        "a² where a belongs: each step multiplies w by (1 - lr·a); solve |1 - lr·a| = 1":
+            2.0 / a ** 2,
+        "a square root too many: each step multiplies w by (1 - lr·a), so |1 - lr·a| = 1 "
+        "gives lr = 2/a directly": np.sqrt(2.0 / a),
+        "integer division (//) rounds down: use 2 / a": 2.0 // a,
     }
 
 
 def check_max_stable_lr(fn) -> Answer:
     """Exercise: ``fn(a)`` returns the learning rate above which descent on a/2·w² diverges."""
-    return run_cases("max_stable_lr", fn, max_stable_lr_reference, [(1.0,), (4.0,), (0.5,)],
-                     _lr_mistakes)
+    answer = run_cases("max_stable_lr", fn, max_stable_lr_reference, [(1.0,), (4.0,), (0.5,)],
+                       _lr_mistakes)
+    return _one_value_expected(answer, fn, (1.0,), max_stable_lr_reference, "max_stable_lr",
+                               "the learning rate, one number")
 
 
 # ---------------------------------------------------------------- exercise 3: momentum
@@ -83,6 +115,8 @@ def _momentum_mistakes(w, v, grad, lr, mu):
         "next step starts from the old one": (w + v_ok, v),
         "the step goes against the velocity: v already points downhill, so w <- w + v":
             (w - v_ok, v_ok),
+        "lr is applied twice: v already holds -lr·grad, so w <- w + v":
+            (w + lr * v_ok, v_ok),
         "μ scales the gradient instead of the old velocity: v <- μ·v - lr·grad":
             (w + v - mu * lr * grad, v - mu * lr * grad),
         "this is the averaging form v <- μ·v + (1 - μ)·(-lr·grad): here v is the heavy ball's "

@@ -103,6 +103,13 @@ def check_mse(fn) -> Answer:
         try:
             loss = number(loss)
         except (TypeError, ValueError):
+            if loss is None:
+                return fall_back(mse_reference, f"{where}: the loss is None: compute it as a "
+                                                "number (print(...) shows one but gives back "
+                                                "None)", title)
+            if isinstance(loss, str | bytes):
+                return fall_back(mse_reference, f"{where}: the loss must be one number (a mean), "
+                                                f"got the text {describe(loss)}", title)
             hint = ""
             if np.shape(loss) == pred.shape and np.size(grad) == 1:
                 hint = ": you returned (gradient, loss); return them in the order (loss, grad)"
@@ -169,6 +176,10 @@ def check_softmax_ce_grad(fn) -> Answer:
             arr = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
             arr = None
+        if arr is not None and arr.size == 1:
+            return fall_back(ref, f"{where}: you returned one number (the loss?); return the "
+                                  f"gradient dL/dlogits, one entry per logit, shape "
+                                  f"{expected.shape}", title)
         if arr is not None and arr.shape == expected.shape:
             if not np.all(np.isfinite(arr)):
                 hint = (": exp overflowed on logits of size 1000; subtract each row's max first "
@@ -210,6 +221,20 @@ def check_softmax_ce_grad(fn) -> Answer:
                                 "each example i only at its true class, p[i, labels[i]]; index "
                                 "with p[np.arange(n), labels] (p[labels] picks rows, p[:, "
                                 "labels] whole columns)"),)
+            with np.errstate(all="ignore"):
+                log_p = np.log(p)
+                checks += (((p - labels[:, None]) / n,
+                            "labels are class ids (0, 1, 2, ...), not a one-hot: subtract 1 only "
+                            "at each example's true class, p[np.arange(n), labels] - 1"),
+                           ((log_p - onehot) / n,
+                            "you used log p: the log is in the loss, and it cancels in the "
+                            "derivative; the gradient is (p - onehot) / n with p itself"),
+                           (-onehot / p / n,
+                            "this is dL/dp, the gradient with respect to the probabilities; "
+                            "through the softmax it becomes dL/dlogits = (p - onehot) / n"),
+                           ((1 / (1 + np.exp(-logits)) - onehot) / n,
+                            "the sigmoid squashes each logit on its own; the softmax normalizes "
+                            "each row: p = exp(z) / exp(z).sum(axis=1, keepdims=True)"))
             e = np.exp(logits - logits.max(axis=1, keepdims=True))
             with np.errstate(all="ignore"):          # a column can underflow to 0: 0/0
                 by_column = (e / e.sum(axis=0, keepdims=True) - onehot) / n

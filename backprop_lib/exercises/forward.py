@@ -49,6 +49,11 @@ def _dense_cases():
     return cases
 
 
+def _shapes_text(*shapes) -> str:
+    """numpy's way of writing shapes in a broadcasting error: '(4,3) (3,2)'."""
+    return " ".join("(" + ",".join(str(d) for d in shape) + ")" for shape in shapes)
+
+
 def _dense_hint(got, X, W, b, expected) -> str | None:
     """A sentence for the usual mistakes of a dense forward pass, or None."""
     try:
@@ -90,7 +95,11 @@ def check_dense_forward(fn) -> Answer:
             return not_attempted(title, dense_forward_reference)
         if problem is not None:
             hint = ""
-            if "broadcast" in problem:
+            if _shapes_text(X.shape, W.shape) in problem:
+                hint = ("X * W multiplies entry by entry, which needs equal shapes; a layer is "
+                        "the matrix product X @ W (each example's row times each unit's "
+                        "column). ")
+            elif "broadcast" in problem:
                 hint = (f"adding b failed: b has shape {b.shape}, one bias per unit, and X @ W "
                         f"has shape {(X @ W).shape}; X @ W + b adds b to every row as it is "
                         "(no reshape, no [:, None]). ")
@@ -141,8 +150,8 @@ def _as_shape(given):
     """(tuple of ints, None), or (None, why): a shape is a tuple of whole numbers. An int alone
     is not one (``(8)`` is the number 8; a 1-tuple is ``(8,)``), and floats are not sizes."""
     if isinstance(given, bool | int | np.integer):
-        return None, (f"{given!r} is a number, not a shape: (8) is just 8 in Python; a "
-                      "one-entry shape needs a comma, (8,)")
+        return None, (f"{given!r} is a number, not a shape: ({given!r}) is just {given!r} in "
+                      f"Python; a one-entry shape needs a comma, ({given!r},)")
     if not isinstance(given, tuple | list):
         return None, f"{given!r} is not a shape; write a tuple such as (10, 4)"
     for v in given:
@@ -225,8 +234,18 @@ def check_two_layer_forward(fn) -> Answer:
     if problem == STUB:
         return not_attempted(title, ref)
     if problem is not None:
+        H_shape = (X.shape[0], W1.shape[1])
+        hint = ""
+        if (_shapes_text(X.shape, W1.shape) in problem
+                or _shapes_text(H_shape, W2.shape) in problem):
+            hint = ("\n  `*` multiplies entry by entry; each layer is a matrix product: "
+                    "X @ W1 + b1, then H @ W2 + b2")
+        elif "matmul" in problem:
+            hint = (f"\n  follow the shapes: X {X.shape} @ W1 {W1.shape} -> H {H_shape}, then "
+                    f"H @ W2 {W2.shape} -> {(X.shape[0], W2.shape[1])}: no transposes, and "
+                    "X @ W, not W @ X")
         return fall_back(ref, f"your function {problem}; shapes: X {X.shape}, W1 {W1.shape}, "
-                              f"W2 {W2.shape}", title)
+                              f"W2 {W2.shape}{hint}", title)
     expected = ref(*args)
     hints = [
         (X @ W1 + b1, None),
@@ -238,6 +257,8 @@ def check_two_layer_forward(fn) -> Answer:
         (np.maximum(X @ W1 + b1, 0) @ W2 + b2,
          "the hidden activation here is the sigmoid, not ReLU"),
         (sigmoid(X @ W1) @ W2 + b2, "b1 is missing"),
+        ((sigmoid(X @ W1) + b1) @ W2 + b2,
+         "b1 is added after the activation: the bias belongs inside, σ(X @ W1 + b1)"),
         (_softmax(sigmoid(X @ W1 + b1) @ W2 + b2),
          "the output layer is linear here: no softmax after the last Dense (its outputs are "
          "logits; the loss applies the softmax)"),

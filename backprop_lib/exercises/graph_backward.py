@@ -96,7 +96,24 @@ def _variant(root, *, order="reverse", assign=False, seed_one=True, use_data=Fal
             v.grad = 0.0
     if seed_one:
         root.grad = 1.0
-    nodes = reversed(order_list) if order == "reverse" else iter(order_list)
+    if order == "recursive":             # push, then recurse into each input at once
+        def push(node):
+            for inp, local in zip(node.inputs, node.local_grads):
+                inp.grad += local * node.grad
+                push(inp)
+        push(root)
+        return
+    if order == "breadth":               # by distance from the output, a queue
+        order_list, queue, seen = [], [root], {id(root)}
+        while queue:
+            node = queue.pop(0)
+            order_list.append(node)
+            for inp in node.inputs:
+                if id(inp) not in seen:
+                    seen.add(id(inp))
+                    queue.append(inp)
+        order_list.reverse()
+    nodes = reversed(order_list) if order in ("reverse", "breadth") else iter(order_list)
     for node in nodes:
         pairs = zip(node.inputs, node.local_grads)
         if dedupe:                   # a dict keeps one entry per input: a·a counts once
@@ -125,6 +142,13 @@ MISTAKES = {
     "of the two": dict(dedupe=True),
     "the local derivative was added to node.grad: the chain rule multiplies them "
     "(local * node.grad)": dict(add=True),
+    "each node pushed to its inputs and recursed into them straight away, so a value reached "
+    "by two paths (u in the diamond) pushed on before its gradient was complete, and again "
+    "later: first compute the topological order, then walk it reversed, each node once":
+        dict(order="recursive"),
+    "the nodes were walked by distance from the output (breadth first), so in the diamond u "
+    "pushed before v, which still adds to u's gradient: walk the topological order reversed "
+    "(a node after every node that uses it)": dict(order="breadth"),
 }
 
 

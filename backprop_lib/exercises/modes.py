@@ -15,6 +15,7 @@ Engine floor: numpy only.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 
 import numpy as np
@@ -143,6 +144,17 @@ def check_predict(fn) -> Answer:
                              "the labels are right, but the running statistics changed: a "
                              "forward pass in training mode updates them; predict in "
                              "evaluation mode only", title)
+    in_eval = copy.deepcopy(model)                  # a model that arrives in evaluation mode
+    in_eval.eval()
+    outcome = run(fn, in_eval, cases[1][1])
+    show_printed(outcome)
+    if outcome.ok and _state(outcome.args[0])[0] != _state(in_eval)[0]:
+        return fall_back(reference_predict,
+                         "the labels are right, but a model that arrived in evaluation mode "
+                         "leaves in TRAINING mode: calling model.train() at the end is not "
+                         "switching back; restore the mode it had (`with "
+                         "model.restoring_state(): model.eval(); ...`, or note model.training)",
+                         title)
     return Answer(True, f"{title}: correct ✓ (evaluation mode on every batch, the model left "
                         "as it was)", use=fn)
 

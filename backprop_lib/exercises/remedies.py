@@ -64,6 +64,12 @@ def check_layer_factor(fn) -> Answer:
                 np.sqrt(n * var_w) * gain2,
             "Var(W) is already per weight: the sum over n units multiplies it by n, once":
                 np.sqrt(var_w * gain2),
+            "upside down: the factor multiplies the RMS going back, sqrt(n · Var(W) · E[f'²]) "
+            "itself, not one over it": 1 / np.sqrt(n * var_w * gain2),
+            "you used the standard deviation of W where its variance belongs: n · Var(W)":
+                np.sqrt(n * np.sqrt(var_w) * gain2),
+            "that is He's variance 2/n whatever the init; use the variance of the init asked "
+            "for, theory.weight_variance(init, n, n)": np.sqrt(2.0 * gain2),
         }
         verdict = explain(f"{name}{(activation, init, n)}", got, expected, mistakes, atol=1e-12)
         if not verdict:
@@ -105,6 +111,17 @@ def check_he_init(fn) -> Answer:
             return Answer(False, f"{name}: two calls with the same rng seed gave different "
                                  "weights; draw from the `rng` you are given "
                                  "(rng.normal(...)), not from np.random", use=he_init_reference)
+        if float(W.std()) <= 1e-6 * np.sqrt(2.0 / fan_in):
+            return Answer(False, f"{name}: all your weights are equal: a constant init keeps "
+                                 "every unit identical; draw them at random with rng.normal",
+                          use=he_init_reference)
+        other, _ = _call(fn, fan_in, fan_out, np.random.default_rng(2))
+        other, _ = as_array(other)
+        if other is not None and np.array_equal(W, other):
+            return Answer(False, f"{name}: two calls with different rngs gave the same weights: "
+                                 "you drew from a generator of your own with a fixed seed; draw "
+                                 "from the `rng` you are given (rng.normal(...)), so that the "
+                                 "caller's seed decides", use=he_init_reference)
         std, mean = float(W.std()), float(W.mean())
         want = np.sqrt(2.0 / fan_in)
         if abs(mean) > 0.1 * want:
@@ -170,6 +187,11 @@ def check_sigmoid_std(fn) -> Answer:
             "16/n is the variance; the standard deviation is its square root": 16.0 / n,
             "sqrt(2/n) is He's, for ReLU (E[f'²] = 1/2); a sigmoid has E[f'²] = 1/16":
                 np.sqrt(2.0 / n),
+            "4/n: the square root must cover n too, std = sqrt(16/n) = 4/sqrt(n)": 4.0 / n,
+            "that is the bound a of a uniform ±a with std 4/sqrt(n) (a = sqrt(3) · std); the "
+            "question asks for the standard deviation": np.sqrt(3.0) * 4.0 / np.sqrt(n),
+            "you multiplied by the slope 1/4 instead of making up for it: n · Var(W) · 1/16 = 1 "
+            "needs Var(W) = 16/n": 0.25 / np.sqrt(n),
         }
         verdict = explain(f"{name}({n})", got, sigmoid_std_reference(n), mistakes, atol=1e-12)
         if not verdict:
@@ -177,7 +199,8 @@ def check_sigmoid_std(fn) -> Answer:
     ratio = measured_ratio_with_std(sigmoid_std_reference(32))
     return Answer(True, f"{name}: correct ✓ std = 4/sqrt(n). Measured at depth 10 with it: "
                         f"first/last = {ratio:.2g} (theory near z = 0 says 1; such large weights "
-                        f"push sigmoids into their flat ends, the reason to normalize instead)",
+                        f"spread Z over the sigmoid's bends, where its slope is below 1/4: the "
+                        f"reason to normalize instead)",
                   use=fn)
 
 
@@ -228,6 +251,17 @@ def check_batchnorm_backward(fn) -> Answer:
             "the means must be over the batch (axis=0), per feature, not over the features":
                 inv_std * (dX_hat - dX_hat.mean(axis=1, keepdims=True)
                            - X_hat * np.mean(dX_hat * X_hat, axis=1, keepdims=True)),
+            "sums where means belong: the two correction terms are MEANS over the batch "
+            "(sum / n)": inv_std * (dX_hat - dX_hat.sum(axis=0)
+                                    - X_hat * np.sum(dX_hat * X_hat, axis=0)),
+            "the sign of the mean path: SUBTRACT mean(dX̂) (the mean moves with every row)":
+                inv_std * (dX_hat + dX_hat.mean(axis=0) - X_hat * np.mean(dX_hat * X_hat, axis=0)),
+            "the sign of the variance path: SUBTRACT X̂ · mean(dX̂ · X̂)":
+                inv_std * (dX_hat - dX_hat.mean(axis=0) + X_hat * np.mean(dX_hat * X_hat, axis=0)),
+            "the variance path needs X̂ times mean(dX̂ · X̂), not mean(dX̂ · X̂) alone":
+                inv_std * (dX_hat - dX_hat.mean(axis=0) - np.mean(dX_hat * X_hat, axis=0)),
+            "inv_std is already 1/σ: multiply by it once (yours has it twice)": expected * inv_std,
+            "inv_std is already 1/σ: multiply by it, do not divide": expected / inv_std ** 2,
         }
         verdict = explain(name, got, expected, mistakes, atol=1e-12)
         if not verdict:
@@ -342,6 +376,9 @@ def check_clip_norm(fn) -> Answer:
                       use=result)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
         return Answer(False, f"{name}: return a positive number such as 1.0, got {value!r}")
+    if not np.isfinite(value):
+        return Answer(False, f"{name}: clip_norm={value!r} never clips (no norm is that large): "
+                             "return a finite positive number such as 1.0")
     result = debugging.run({**CLIP_SETUP, "clip_norm": float(value)})
     note = "" if attempted else f" ({NOT_ATTEMPTED})"
     if result.learned:

@@ -63,6 +63,9 @@ def _backward_mistakes(dY, X, W, b, s):
             "tanh's derivative is missing: dL/dZ = dL/dA · (1 - tanh(Z)²)": dY + s * dY @ W.T,
             "tanh'(Z) = 1 - tanh(Z)², not 1 - Z²": dY + (s * dY * (1 - Z * Z)) @ W.T,
             "multiplied by W instead of W^T (dL/dX = dL/dZ · W^T)": dY + dZ @ W,
+            "tanh's slope taken at the block's output Y = X + s·A; it belongs to the branch: "
+            "1 - A² with A = tanh(Z)": dY + (s * dY * (1 - (X + s * A) ** 2)) @ W.T,
+            "A·(1 - A) is the sigmoid's slope; tanh's is 1 - A²": dY + (s * dY * A * (1 - A)) @ W.T,
         },
         "dW": {
             "dW lacks s: the branch receives s·dL/dY": X.T @ (dY * slope),
@@ -93,6 +96,11 @@ def check_residual_backward(fn) -> Answer:
             return fall_back(ref, f"on {where}: return three arrays, dX, dW, db (as "
                                   "`return dX, dW, db`)", title)
         expected = ref(dY, X, W, b, s)
+        shapes = [np.shape(v) for v in got]
+        if shapes != [np.shape(e) for e in expected] and sorted(map(str, shapes)) == sorted(
+                str(np.shape(e)) for e in expected):
+            return fall_back(ref, f"on {where}: the three arrays are in the wrong order (their "
+                                  f"shapes are {shapes}): return dX, dW, db", title)
         mistakes = _backward_mistakes(dY, X, W, b, s)
         for name, value, right in zip(("dX", "dW", "db"), got, expected):
             verdict = explain(name, value, right, mistakes[name], rtol=1e-6, atol=1e-9)
@@ -122,6 +130,16 @@ def _growth_mistakes(q0, c, s, blocks):
             "the input's q0 passes through every identity path: add it": k * s ** 2 * c,
             "off by one: after the FIRST block one s²·c has been added (k = 1..blocks)":
                 q0 + s ** 2 * c * (k - 1),
+            "those are RMS values (square roots); the exercise asks for the mean squares":
+                np.sqrt(q0 + s ** 2 * c * k),
+            "c is already a mean square: only s is squared, s²·c, not (s·c)²":
+                q0 + (s * c) ** 2 * k,
+            "the branch scale s is missing: the branch adds s²·c, not c": q0 + c * k,
+            "the normalized branch adds s²·c whatever the signal: q0 is added once, not "
+            "multiplied": q0 * (1 + s ** 2 * c * k),
+            "that is s = 1/√blocks; use the s you are given": q0 + c * k / blocks,
+            "the order is reversed: entry k-1 is the mean square after block k":
+                (q0 + s ** 2 * c * k)[::-1],
         }
 
 
@@ -129,7 +147,7 @@ def check_forward_growth(fn) -> Answer:
     """Run ``fn(q0, c, s, blocks)`` and name the mistake."""
     title = "mean_square_after"
     ref = reference_mean_square_after
-    for q0, c, s, blocks in ((1.0, 0.39, 0.5, 10), (0.5, 0.5, 1.0, 20), (2.0, 0.29, 0.1, 6)):
+    for q0, c, s, blocks in ((1.0, 0.39, 0.5, 10), (0.8, 0.5, 1.0, 20), (2.0, 0.29, 0.1, 6)):
         where = f"q0={q0}, c={c}, s={s}, blocks={blocks}"
         got, why = attempt(fn, q0, c, s, blocks)
         if why == STUB:
@@ -142,6 +160,11 @@ def check_forward_growth(fn) -> Answer:
         if value.ndim == 0:
             return fall_back(ref, f"for {where}: one number; return one mean square per block "
                                   f"(an array of {blocks})", title)
+        if value.shape == (blocks + 1,) and np.isclose(value[0], q0) and np.allclose(
+                value[1:], ref(q0, c, s, blocks)):
+            return fall_back(ref, f"for {where}: {blocks + 1} values starting with the input's "
+                                  f"q0; return the {blocks} values after each block (leave "
+                                  "q0 out)", title)
         verdict = explain("the mean squares", value, ref(q0, c, s, blocks),
                           _growth_mistakes(q0, c, s, blocks))
         if not verdict.ok:
@@ -181,6 +204,11 @@ def _validate(got):
         return None, (f"unknown option {unknown[0]!r}: choose among {sorted(BROKEN)} (the "
                       "learning rate and the step budget are fixed)")
     config = {**BROKEN, **got}
+    for key in ("activation", "init", "norm"):       # "ReLU" and "none" (the explorer's spelling)
+        if isinstance(config[key], str):
+            config[key] = config[key].lower()
+    if config["norm"] == "none":
+        config["norm"] = None
     if config["depth"] != BROKEN["depth"]:
         return None, (f"keep 30 hidden layers (you asked for depth {config['depth']!r}): a "
                       "shallower network is not a remedy for a deep one")

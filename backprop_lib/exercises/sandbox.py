@@ -59,7 +59,7 @@ class Outcome:
     """What happened when a learner's function ran: ``value`` it returned (None if it did not
     return), ``stub`` (its body is still only the template's ``raise NotImplementedError``: not
     attempted yet; code that reaches a leftover raise is a ``problem`` that names the line, see
-    ``unfinished``), ``problem`` (None, or
+    ``stubs.unfinished``), ``problem`` (None, or
     what went wrong in the learner's terms), ``printed`` (the first lines of what it printed)
     and ``args``/``kwargs``, the copies it ran on (a checker of an in-place update, such as a
     training step, looks at those)."""
@@ -227,31 +227,37 @@ def run(fn, *args, limit: float | None = None, **kwargs) -> Outcome:
     previous_trace = sys.gettrace()
     old_out, old_err = sys.stdout, sys.stderr
     outcome = Outcome(args=args, kwargs=kwargs)
+    error = None
     sys.stdout = sys.stderr = out
     sys.settrace(tracer)
     try:
         with np.errstate(all="ignore"):       # an overflow becomes inf/NaN, which checkers name
             outcome.value = fn(*args, **kwargs)
-    except NotImplementedError as e:
+    except (Exception, SystemExit, TimeLimit) as e:  # noqa: BLE001 - learner code raises anything
+        error = e
+    finally:
+        sys.settrace(previous_trace)
+        sys.stdout, sys.stderr = old_out, old_err
+    # The error is explained only now, with the tracer off: reading the learner's source (stubs)
+    # after a call that used up most of the limit must not itself be stopped by the limit (the
+    # TimeLimit would escape from the handler and crash the checker in the notebook).
+    if isinstance(error, NotImplementedError):
         # imported here: stubs reads tracebacks with this module's own tools
         from .stubs import unfinished
-        outcome.problem = unfinished(e, shown)
+        outcome.problem = unfinished(error, shown)
         outcome.stub = outcome.problem is None
-    except TimeLimit:
+    elif isinstance(error, TimeLimit):
         outcome.problem = (f"your function ran for more than {limit:g} s: is there a "
                            f"{TIMED_OUT}?")
         if out.extra:
             outcome.problem += (f" (it had printed {len(out.lines) + out.extra} lines: printing "
                                 "is slow, print less)")
-    except RecursionError as e:
-        here = where(e.__traceback__)
+    elif isinstance(error, RecursionError):
+        here = where(error.__traceback__)
         outcome.problem = ("RecursionError: your function calls itself without end"
                            + (f" ({here})" if here else ""))
-    except (Exception, SystemExit) as e:  # noqa: BLE001 - learner code may raise anything
-        outcome.problem = _explain_exception(e, fn, shown)
-    finally:
-        sys.settrace(previous_trace)
-        sys.stdout, sys.stderr = old_out, old_err
+    elif error is not None:
+        outcome.problem = _explain_exception(error, fn, shown)
     outcome.printed = out.text()
     return outcome
 

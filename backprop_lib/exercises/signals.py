@@ -134,6 +134,10 @@ def _share_mistakes(A):
                                          "variance splits variances, so compare variances"),
         (1.0, "always 1? The total must be the variance of ALL entries, A.var(), which also "
               "holds the differences between the units' means"),
+        (A.var(axis=0).sum() / total, "a sum over the units; average the per-unit variances "
+                                      "(.mean()), so that the share is at most 1"),
+        (A.var(axis=0, ddof=1).mean() / A.var(ddof=1), "ddof=1 (the sample variance) splits "
+         "unevenly: the law of total variance holds with np.var's default, ddof=0"),
     ]
 
 
@@ -200,6 +204,13 @@ def _standardize_mistakes(train, test):
     s1 = np.where(s == 0, 1.0, s)
     tm, ts = test.mean(axis=0), test.std(axis=0)
     ts1 = np.where(ts == 0, 1.0, ts)
+    sd = train.std(axis=0, ddof=1)
+    sd1 = np.where(sd == 0, 1.0, sd)
+    both = np.vstack([train, test])
+    am, a_s = both.mean(axis=0), both.std(axis=0)
+    as1 = np.where(a_s == 0, 1.0, a_s)
+    lo, span = train.min(axis=0), train.max(axis=0) - train.min(axis=0)
+    span1 = np.where(span == 0, 1.0, span)
     with np.errstate(divide="ignore", invalid="ignore"):
         return [
             (ref_train, (test - tm) / ts1, "the test set was scaled with its OWN mean and std; "
@@ -215,6 +226,15 @@ def _standardize_mistakes(train, test):
              "the standard deviation (its square root)"),
             (train - m, test - m, "centred only: also divide by each feature's std"),
             (train / s1, test / s1, "scaled only: also subtract each feature's mean"),
+            ((train - m) / sd1, (test - m) / sd1, "ddof=1 divides by n - 1 (the sample std); "
+             "use np.std's default, ddof=0, the std BatchNorm and the course use"),
+            ((train - m) / (s + 1e-8), (test - m) / (s + 1e-8), "a small eps added to the std "
+             "leaves a constant training feature divided by eps, so its test values explode; "
+             "divide a feature whose std is 0 by 1 instead"),
+            ((train - am) / as1, (test - am) / as1, "the mean and std of training AND test sets "
+             "together; use the training set's alone (the test set must not shape the model)"),
+            ((train - lo) / span1, (test - lo) / span1, "min-max scaling maps each feature to "
+             "[0, 1]; standardizing subtracts the mean and divides by the std"),
         ]
 
 
@@ -234,6 +254,10 @@ def check_standardize(fn) -> Answer:
     except (TypeError, ValueError):
         return fall_back(reference_standardize, "return two arrays of numbers", title)
     ref_train, ref_test = reference_standardize(train, test)
+    if got_train.shape == test.shape and got_test.shape == train.shape != test.shape:
+        return fall_back(reference_standardize, "the two results are in the wrong order: "
+                         "return (X_train scaled, X_test scaled), the order of the arguments",
+                         title)
     if got_train.shape != train.shape or got_test.shape != test.shape:
         return fall_back(reference_standardize, f"shapes {got_train.shape} and {got_test.shape}"
                          f", expected {train.shape} and {test.shape}: scale every entry", title)
@@ -287,6 +311,11 @@ def _slope_mistakes(Z):
                                       "1 - tanh(Z)²"),
         (1.0, "1 is the value at Z = 0, the assumption we are testing; average over the Z given"),
         (np.mean(slope ** 2, axis=0), "one number per unit; average over all entries"),
+        (np.sum(slope ** 2), "a sum over all entries; E[f'²] is the MEAN (np.mean)"),
+        ((1 - np.tanh(np.sqrt(np.mean(Z ** 2))) ** 2) ** 2, "the squared slope at the RMS of Z, "
+         "one typical Z; E[f'²] averages the squared slope over every entry of Z"),
+        (np.sqrt(np.mean(slope ** 2)), "the square root of E[f'²] (an RMS slope); the formula "
+                                       "uses E[f'²] itself"),
     ]
 
 

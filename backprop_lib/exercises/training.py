@@ -50,6 +50,25 @@ def _mse_step_change(X, y, lr, before):
     return np.concatenate([(-lr * p.grad).ravel() for p in model.parameters()])
 
 
+def _softmax_twice_change(X, y, lr):
+    """How the parameters move when the softmax is applied before softmax_cross_entropy."""
+    model = mlp([2, 5, 3], seed=1)
+    out = model.forward(X)
+    e = np.exp(out - out.max(axis=1, keepdims=True))
+    _, dout = softmax_cross_entropy(e / e.sum(axis=1, keepdims=True), y)
+    model.backward(dout)
+    return np.concatenate([(-lr * p.grad).ravel() for p in model.parameters()])
+
+
+def _two_steps_change(X, y, lr):
+    """How the parameters move in two reference steps (a loop where one step was asked)."""
+    model = mlp([2, 5, 3], seed=1)
+    before = [p.value.copy() for p in model.parameters()]
+    for _ in range(2):
+        reference_training_step(model, X, y, lr)
+    return np.concatenate([(p.value - b).ravel() for p, b in zip(model.parameters(), before)])
+
+
 def check_training_step(fn) -> Answer:
     """Run ``fn(model, X, y, lr)`` on a small network and compare the loss it returns and the
     change of every parameter with the reference step."""
@@ -92,10 +111,27 @@ def check_training_step(fn) -> Answer:
             msg = ("this step trains on the mean squared error against one-hot targets; the "
                    "classifier's loss is softmax cross-entropy: loss, dout = "
                    "bp.softmax_cross_entropy(out, y)")
+        elif np.allclose(got, _softmax_twice_change(X, y, lr)):
+            msg = ("the softmax is applied twice: bp.softmax_cross_entropy takes the network's "
+                   "raw outputs (the logits) and applies the softmax itself")
+        elif np.allclose(got, _two_steps_change(X, y, lr)):
+            msg = ("the parameters moved as after two steps: one call of training_step is one "
+                   "forward, one backward and one update")
+        elif np.allclose(got, expected * len(X)):
+            msg = (f"every parameter moved {len(X)} times (the batch size) the right amount: "
+                   "the gradient the loss returns is the mean over the rows already; use "
+                   "p.value -= lr * p.grad")
+        elif "proportional to the answer" in msg:
+            factor = float(np.vdot(got, expected) / np.vdot(expected, expected))
+            msg = (f"every parameter moved {factor:.3g} times the right amount: is the step "
+                   "lr * p.grad, with the lr passed in (not a number of your own)?")
         return fall_back(reference_training_step, msg, title)
     if loss is None:
         return fall_back(reference_training_step, "the update is right but the function "
                                                    "returned None: return the loss", title)
+    if isinstance(loss, str):
+        return fall_back(reference_training_step, "the update is right, but return the loss "
+                         f"as a number, not a text ({loss!r})", title)
     try:
         loss = float(loss)
     except (TypeError, ValueError):
@@ -132,6 +168,9 @@ def _confusion_mistake(cm, y_true, y_pred, k) -> str | None:
     if verdict:
         return None
     got, _ = as_array(cm)
+    if got is not None and got.shape == (len(y_true), 2):
+        return (f"shape {got.shape}: these are the (true, predicted) pairs themselves; count "
+                f"them into a ({k}, {k}) matrix, cm[true, predicted] += 1 for each")
     if got is not None and got.ndim == 2 and got.shape != expected.shape:
         if got.shape[0] < k:
             return (f"shape {got.shape}, expected {expected.shape}: use num_classes = {k} for "
@@ -147,6 +186,15 @@ def _confusion_mistake(cm, y_true, y_pred, k) -> str | None:
                     "column j the PREDICTED class j (cm[y_true, y_pred] += 1)")
         if np.allclose(got * len(y_true), expected):
             return "these are fractions of all examples: count the examples instead"
+        if np.allclose(got * len(y_true), 100 * expected):
+            return "these are percentages of all examples: count the examples instead"
+        if np.allclose(got, expected / np.maximum(expected.sum(axis=0, keepdims=True), 1)):
+            return ("each column is divided by its total (fractions of each predicted class): "
+                    "count the examples instead")
+        if np.allclose(got, np.roll(expected, (-1, -1), axis=(0, 1))):
+            return ("everything sits one row up and one column left: the classes count from "
+                    "0, so the example goes to cm[true, predicted], not cm[true - 1, "
+                    "predicted - 1]")
         if np.allclose(got, expected / rows):
             return ("each row is divided by its total (fractions of each true class): count "
                     "the examples instead")
@@ -200,6 +248,12 @@ def _history(train_loss, val_loss, val_accuracy, steps_per_epoch=3):
     return h
 
 
+def _first_rise(val_loss) -> tuple:
+    """The epochs a learner who stops at the first rise of the validation loss returns."""
+    first = next((e for e in range(1, len(val_loss)) if val_loss[e] > val_loss[e - 1]), None)
+    return () if first is None else (first, first + 1)
+
+
 def check_best_epoch(fn) -> Answer:
     """Run ``fn(history)`` on histories that overfit: the training loss keeps falling while
     the validation loss turns back up."""
@@ -210,6 +264,10 @@ def check_best_epoch(fn) -> Answer:
                  [0.5, 0.7, 0.8, 0.82, 0.86, 0.85, 0.84, 0.83]),
         _history([2.0, 1.0, 0.5, 0.25, 0.1, 0.05], [2.1, 1.2, 1.3, 1.5, 1.8, 2.0],
                  [0.3, 0.6, 0.62, 0.66, 0.64, 0.6]),
+        # noisy, as measured curves are: up at epoch 3, lower again at 5
+        _history([1.5, 1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12],
+                 [1.4, 0.9, 0.95, 0.8, 0.6, 0.65, 0.75, 0.85],
+                 [0.4, 0.6, 0.6, 0.7, 0.78, 0.79, 0.77, 0.76]),
     ]
     for h in cases:
         got, wrong = attempt_number(fn, (h,), whole_number, "a whole epoch number",
@@ -242,6 +300,10 @@ def check_best_epoch(fn) -> Answer:
                    "loss also how confident")
             if got == int(np.argmax(h.val_accuracy)):
                 msg += "; and np.argmax counts from 0, the epochs from 1"
+        elif got in _first_rise(h.val_loss):
+            msg = (f"got {got}, expected {expected}: that is where the validation loss first "
+                   "went up, but a measured curve is noisy and can come down again (here at "
+                   f"epoch {expected}); take the lowest over all epochs (np.argmin)")
         elif got in (int(np.argmax(h.val_loss)), int(np.argmax(h.val_loss)) + 1):
             msg = (f"got {got}, expected {expected}: that is the worst validation epoch; look "
                    "for the lowest validation loss (argmin)")

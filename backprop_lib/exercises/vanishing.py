@@ -62,6 +62,15 @@ def check_predicted_ratio(fn) -> Answer:
             (np.sqrt(width * theory.weight_variance(init, width, width)
                      * np.sqrt(theory.derivative_gain(act))) ** (depth - 1),
              "E[f'²] is the SQUARE of the slope: for a sigmoid (1/4)² = 1/16"),
+            (factor ** (depth - 2), "one factor too few: from the last hidden layer back to the "
+                                    "first there are depth - 1 steps"),
+            (np.sqrt(theory.weight_variance(init, width, width)
+                     * theory.derivative_gain(act)) ** (depth - 1),
+             "the width is missing: each entry of the error sums `width` terms (weight × "
+             "error), so the variance is multiplied by width · Var(W) · E[f'²]"),
+            (np.sqrt(width * theory.weight_variance(init, width, width)) ** (depth - 1),
+             "the activation is missing: every layer back the error also passes through f', "
+             "so multiply by E[f'²] = theory.derivative_gain(activation)"),
         ]
         for value, hint in hints:
             if np.isclose(got, value, rtol=1e-6, atol=0.0):
@@ -107,6 +116,13 @@ def check_measured_factors(fn) -> Answer:
             g, d[:-1] / d[1:]):
         msg = ("one factor too many: the last value compares the last hidden layer with the "
                "OUTPUT layer, which has no activation; drop profile['delta_rms'][-1] first")
+    elif g is not None and g.shape == expected.shape and np.allclose(g, d[1:-1] / d[2:]):
+        msg = ("shifted by one layer: you skipped the first hidden layer and divided the last "
+               "hidden layer by the OUTPUT layer; drop only profile['delta_rms'][-1]")
+    elif g is not None and g.shape == expected.shape and np.allclose(
+            np.abs(g), np.abs(np.log(expected))):
+        msg = ("these are logarithms of the factors; a factor is the plain ratio, one RMS "
+               "divided by the next (below 1 when the error shrinks)")
     elif g is not None and g.shape == expected.shape and (
             np.allclose(g, d[:-2] - d[1:-1]) or np.allclose(g, d[1:-1] - d[:-2])):
         msg = ("these are differences: a factor is a ratio, the RMS of one layer DIVIDED by "
@@ -140,12 +156,16 @@ def _stall_cases():
     a = np.array([1e-5, 1e-3, 1e-2, 1e-1]) * noise                 # vanishing: layer 1
     b = np.array([0.2, 0.3, 1e-4, 0.5]) * noise                      # a dead layer 3
     b[:3, 2] = 0.4                                                   # ... that died early on
-    return [_grad_history(a), _grad_history(b)]
+    c = np.array([0.01, 0.5, 0.3, 0.4]) * noise                      # layer 1 stalls, but ...
+    c[10, 2] = 1e-7                                                  # one step of layer 3 and
+    c[-1, 3] = 1e-4                                                  # the last of layer 4 dip
+    return [_grad_history(a), _grad_history(b), _grad_history(c)]
 
 
 def check_stalled_layer(fn) -> Answer:
-    """Run ``fn(history)`` on two made-up histories: vanishing gradients (layer 1 stalls) and a
-    layer that died after a few steps (layer 3)."""
+    """Run ``fn(history)`` on three made-up histories: vanishing gradients (layer 1 stalls), a
+    layer that died after a few steps (layer 3), and layer 1 stalling while single steps of
+    other layers dip lower (so one step, or the smallest entry, points at the wrong layer)."""
     title = "stalled_layer"
     for h in _stall_cases():
         got, wrong = attempt_number(fn, (h,), whole_number, "a whole layer number",
@@ -165,6 +185,14 @@ def check_stalled_layer(fn) -> Answer:
         elif got > h.grad_norm.shape[1]:
             msg = (f"got {got}, but there are only {h.grad_norm.shape[1]} layers: grad_norm has "
                    "shape (steps, layers), so take the median over axis=0 (the steps)")
+        elif got == int(np.argmin(h.grad_norm[-1])) + 1:
+            msg = (f"got {got}, expected {expected}: that is the smallest gradient at the LAST "
+                   "step only; compare each layer's typical gradient (median over the steps, "
+                   "axis=0), not a single step")
+        elif got == int(np.argmin(h.grad_norm.min(axis=0))) + 1:
+            msg = (f"got {got}, expected {expected}: that layer has the single smallest entry "
+                   "(one step's dip); compare each layer's typical gradient (median over the "
+                   "steps, axis=0), not a single step")
         else:
             msg = (f"got {got}, expected {expected}: compare each layer's typical gradient "
                    "(median over the steps, axis=0), not a single step")

@@ -270,8 +270,14 @@ def diagram_title(widths, max_units: int) -> str:
     """'5 hidden layers of 32 units (the first 7 of each layer drawn; input 64, output 10)':
     the hidden width, not the widest layer (which may be the input), and what was left out."""
     hidden, n = widths[1:-1], len(widths) - 2
-    sizes = (f"of {hidden[0]} units" if hidden and len(set(hidden)) == 1
-             else "of " + "-".join(map(str, hidden)) + " units" if hidden else "")
+    if not hidden:
+        sizes = ""
+    elif len(set(hidden)) == 1:
+        sizes = f"of {hidden[0]} units"
+    elif len(hidden) <= 4:
+        sizes = "of " + "-".join(map(str, hidden)) + " units"
+    else:                                        # a long list would not fit: the range
+        sizes = f"of {min(hidden)} to {max(hidden)} units"
     title = f"{n} hidden layer{'s' if n != 1 else ''} {sizes}".strip()
     if max(widths) > max_units:
         title += f" (the first {max_units} units of each layer drawn; input {widths[0]}, " \

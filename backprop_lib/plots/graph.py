@@ -6,6 +6,7 @@ forward and backward passes one step at a time. Matplotlib only (no graphviz).
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.transforms import Affine2D
 
 from ..gradcheck import GRADES
 from ..graph import Value, backward_order, forward_order, topological_order
@@ -16,6 +17,7 @@ VALUE_COLOR = PALETTE[0]        # blue: values, the forward pass
 GRAD_COLOR = PALETTE[3]         # vermillion: gradients, the backward pass
 ACTIVE_COLOR = PALETTE[1]       # orange: the node this step works on
 X_SCALE, Y_SCALE = 2.3, 1.25
+ARC_RAD = -0.5                  # a value used twice: the second edge bows away from the others
 
 
 def layout(root: Value, spread: float = 1.0) -> dict:
@@ -73,14 +75,18 @@ def pass_state(root: Value, step: int) -> tuple[int, int]:
 
 
 def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: int | None = None,
-               ax=None, title: str | None = None, caption: str | None = None):
+               ax=None, title: str | None = None, caption: str | None = None,
+               mark_step: bool | None = None):
     """Draw the graph that computes ``root``.
 
     ``forward_steps`` nodes (all by default) show their value; the others show '?'.
     ``backward_steps`` (all by default once the forward pass is complete, none otherwise) runs
     ``root.backward(steps=...)`` (it overwrites the gradients) and shows grad = dL/d(node) on every
-    node reached; the node worked on last is outlined in orange and its edges show the local
-    derivatives used. Returns the figure.
+    node reached, and on each edge used the local derivative it multiplied by.
+
+    ``mark_step``: outline in orange the node worked on last ("this step"). By default only
+    when the title is the description of that step (``title`` None): a figure with its own title
+    shows a state ("after the forward pass"), not a step, and marks nothing. Returns the figure.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph needs a Value (the graph's output), got "
@@ -108,7 +114,9 @@ def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: in
         reached |= {id(i) for i in node.inputs}
     current_back = processed[-1] if processed else None
     current_fwd = fwd[forward_steps - 1] if (forward_steps and not backward_steps) else None
-    active = current_back or current_fwd
+    if mark_step is None:
+        mark_step = title is None
+    active = (current_back or current_fwd) if mark_step else None
 
     if ax is None:
         fig, ax = new_figure(width=10.0, height=4.6)
@@ -117,22 +125,31 @@ def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: in
     ax.clear()
     pos = {v: (x * X_SCALE, y * Y_SCALE) for v, (x, y) in layout(root).items()}
     done_edges = {(id(n), id(i)) for n in processed for i in n.inputs}
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
 
     for v in topological_order(root):                 # edges first, under the boxes
         seen: dict = {}
         for inp, local in zip(v.inputs, v.local_grads):
             (x0, y0), (x1, y1) = pos[inp], pos[v]
             k = seen[id(inp)] = seen.get(id(inp), -1) + 1     # a value used twice: two arcs
+            rad = ARC_RAD * k
+            start, end = (x0 + 0.55, y0), (x1 - 0.55, y1)
             is_active = v is active
-            ax.annotate("", xy=(x1 - 0.55, y1), xytext=(x0 + 0.55, y0),
+            ax.annotate("", xy=end, xytext=start,
                         arrowprops=dict(arrowstyle="-|>", lw=2.2 if is_active else 1.0,
-                                        connectionstyle=f"arc3,rad={0.35 * k}",
+                                        connectionstyle=f"arc3,rad={rad}",
                                         color=ACTIVE_COLOR if is_active else "0.45"))
-            if (id(v), id(inp)) in done_edges:
-                ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12 - 0.45 * k,
-                        f"∂{v.name}/∂{inp.name}={local:.3g}",
-                        ha="center", va="bottom", fontsize=7.5, color=GRAD_COLOR,
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+            if (id(v), id(inp)) in done_edges:    # just above a line's middle; on an arc's
+                ax.annotate(f"∂{v.name}/∂{inp.name}={local:.3g}", xy=(0, 0),
+                            xycoords=_edge_middle(ax, start, end, rad),
+                            xytext=(0, 0 if rad else 3), textcoords="offset points",
+                            ha="center", va="center" if rad else "bottom", fontsize=7.5,
+                            color=GRAD_COLOR,
+                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
+                                      alpha=0.9))
     for v, (x, y) in pos.items():
         value = f"{v.data:.4g}" if id(v) in known else "?"
         grad = f"{v.grad:.4g}" if id(v) in reached else ""
@@ -146,22 +163,18 @@ def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: in
         if grad:
             ax.text(x, y - 0.40, f"grad {grad}", ha="center", va="center", fontsize=8.5,
                     color=GRAD_COLOR)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
     ax.set_xlabel("forward: inputs (left) → loss L (right);  backward: gradients flow right → "
                   "left", fontsize=9)
-    ax.set_ylabel("nodes", fontsize=9)
     legend_handles = [
         ax.plot([], [], "s", color=VALUE_COLOR, label="value (forward)")[0],
         ax.plot([], [], "s", color=GRAD_COLOR, label="grad = dL/d(node) (backward)")[0],
-        ax.plot([], [], "s", color=ACTIVE_COLOR, label="this step")[0],
     ]
+    if active is not None:
+        legend_handles.append(ax.plot([], [], "s", color=ACTIVE_COLOR, label="this step")[0])
     ax.legend(handles=legend_handles, loc="lower left", fontsize=8, frameon=False, ncols=3)
     if title is None:
         step = forward_steps + backward_steps
@@ -173,9 +186,25 @@ def draw_graph(root: Value, forward_steps: int | None = None, backward_steps: in
 
 
 def draw_pass(root: Value, step: int, ax=None, caption: str | None = None):
-    """The graph after ``step`` steps of forward-then-backward (0 .. total_steps(root))."""
+    """The graph after ``step`` steps of forward-then-backward (0 .. total_steps(root)), the
+    node of that step outlined."""
     f, b = pass_state(root, step)
-    return draw_graph(root, forward_steps=f, backward_steps=b, ax=ax, caption=caption)
+    return draw_graph(root, forward_steps=f, backward_steps=b, ax=ax, caption=caption,
+                      mark_step=True)
+
+
+def _edge_middle(ax, start, end, rad: float):
+    """Where to write an edge's label: the middle of the edge drawn from ``start`` to ``end``
+    with matplotlib's "arc3,rad=..." (a quadratic Bézier whose control point is the chord's
+    middle moved by rad·(dy, -dx) in screen units, so its middle is the chord's middle moved
+    by half that). Screen units are known only when the figure is drawn (its layout moves the
+    axes), so this returns an annotation's ``xycoords``: called at each drawing, it places the
+    point (0, 0) there."""
+    def place(renderer):
+        (sx0, sy0), (sx1, sy1) = ax.transData.transform([start, end])
+        return Affine2D().translate((sx0 + sx1) / 2 + rad / 2 * (sy1 - sy0),
+                                    (sy0 + sy1) / 2 - rad / 2 * (sx1 - sx0))
+    return place
 
 
 def sensitivity(f, dfdx: float, x0: float, h: float = 0.5, ax=None, x_name: str = "w",
@@ -272,7 +301,9 @@ def check_errors(checks: dict, ax=None, caption: str | None = None):
     ax.set_xlim(-0.6, len(names) + 0.2)
     ax.set_xlabel("parameter (gradient checked)")
     ax.set_ylabel("relative error (log scale)")
-    ax.legend(fontsize=8, loc="upper left")
+    # above the axes, in one row: inside, it would hide the tall (WRONG) bars of the first column
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(checks),
+              frameon=False, borderaxespad=0.2)
     if caption:
         add_caption(fig, caption)
     return fig

@@ -155,6 +155,23 @@ def two_helper_unwritten(X, W1, b1, W2, b2):
     return _add_bias(H @ W2, b2)
 
 
+
+def dense_elementwise(X, W, b):
+    return X * W + b                            # * where @ is meant
+
+
+def two_elementwise(X, W1, b1, W2, b2):
+    return sigmoid(X @ W1 + b1) * W2 + b2
+
+
+def two_W2_transposed(X, W1, b1, W2, b2):
+    return sigmoid(X @ W1 + b1) @ W2.T + b2
+
+
+def two_bias_after_activation(X, W1, b1, W2, b2):
+    return (sigmoid(X @ W1) + b1) @ W2 + b2
+
+
 EXERCISES = {
     "dense_forward": Exercise(
         F.check_dense_forward, F.dense_forward_reference,
@@ -169,7 +186,8 @@ EXERCISES = {
                (dense_one_example, "one row per example"),
                (dense_summed, "not summed over the examples"),
                (dense_left_the_raise, "still ends with raise NotImplementedError"),
-               (dense_below_the_raise, "the code you wrote below it never runs")],
+               (dense_below_the_raise, "the code you wrote below it never runs"),
+               (dense_elementwise, "X * W multiplies entry by entry")],
         right=[dense_in_place, dense_loops, dense_float32, dense_einsum, dense_via_transposes]),
     "two_layer_forward": Exercise(
         F.check_two_layer_forward, F.two_layer_forward_reference,
@@ -182,7 +200,10 @@ EXERCISES = {
                (two_relu, "not ReLU"),
                (two_softmax_out, "no softmax after the last Dense"),
                (two_returns_both, "did you return several values"),
-               (two_helper_unwritten, "calls `_add_bias`, which still raises NotImplementedError")],
+               (two_helper_unwritten, "calls `_add_bias`, which still raises NotImplementedError"),
+               (two_elementwise, "`*` multiplies entry by entry"),
+               (two_W2_transposed, "no transposes"),
+               (two_bias_after_activation, "b1 is added after the activation")],
         right=[two_in_place, two_tanh_formula, two_float32]),
 }
 
@@ -200,6 +221,8 @@ SHAPES_WRONG = [
     ({**RIGHT_SHAPES, "Z1": (10, 4)}, "one column per unit"),
     ({**RIGHT_SHAPES, "W2": (3, 8)}, "W2: you said (3, 8) (the transpose)"),
     ({**RIGHT_SHAPES, "b2": (10, 3)}, "one bias per output unit"),
+    ({**RIGHT_SHAPES, "b2": 3}, "(3) is just 3 in Python; a one-entry shape needs a comma, (3,)"),
+    ({**RIGHT_SHAPES, "b1": (1, 8)}, "b1: you said (1, 8), expected (8,)"),
 ]
 SHAPES_RIGHT = [
     RIGHT_SHAPES,

@@ -204,12 +204,47 @@ def ce_tanh_free_list(z, labels):
     return out                           # a list of lists: fine
 
 
+def mse_loss_text(pred, target):
+    e = pred - target
+    return "mean squared error", 2 * e / e.size
+
+
+def mse_loss_none(pred, target):
+    e = pred - target
+    loss = print(np.mean(e ** 2))               # print returns None
+    return loss, 2 * e / e.size
+
+
 def mse_unfinished_branch(pred, target):        # one case written, the other left to do
     if pred.shape[1] == 1:
         diff = pred - target
         return np.mean(diff ** 2), 2 * diff / diff.size
     else:
         raise NotImplementedError("several outputs")
+
+
+def ce_labels_as_column(z, labels):
+    return (_softmax(z) - labels[:, None]) / z.shape[0]     # labels are not a one-hot
+
+
+def ce_log_p(z, labels):
+    m = z.max(axis=1, keepdims=True)
+    log_p = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return (log_p - _onehot(labels, z.shape[1])) / z.shape[0]
+
+
+def ce_grad_wrt_p(z, labels):
+    return -_onehot(labels, z.shape[1]) / _softmax(z) / z.shape[0]
+
+
+def ce_sigmoid(z, labels):
+    return (1 / (1 + np.exp(-z)) - _onehot(labels, z.shape[1])) / z.shape[0]
+
+
+def ce_returns_loss(z, labels):
+    p = _softmax(z)
+    return -np.mean(np.log(p[np.arange(len(labels)), labels]))
+
 
 EXERCISES = {
     "mse": Exercise(
@@ -226,7 +261,9 @@ EXERCISES = {
                (mse_axis0, "you averaged each column (axis=0)"),
                (mse_grad_summed, "one entry per prediction, shaped like pred"),
                (mse_half, "your loss has an extra 1/2"),
-               (mse_unfinished_branch, "still raises NotImplementedError for these inputs")],
+               (mse_unfinished_branch, "still raises NotImplementedError for these inputs"),
+               (mse_loss_text, "got the text 'mean squared error'"),
+               (mse_loss_none, "the loss is None")],
         right=[mse_in_place, mse_list, mse_float32, mse_einsum, mse_mean_twice]),
     "softmax_ce_grad": Exercise(
         E.check_softmax_ce_grad, E.softmax_ce_grad_reference,
@@ -241,6 +278,11 @@ EXERCISES = {
                (ce_no_keepdims, "keepdims=True"),
                (ce_loss_too, "return only the gradient"),
                (ce_rows, "the 1 was subtracted at the wrong places"),
-               (ce_columns, "p[np.arange(n), labels]")],
+               (ce_columns, "p[np.arange(n), labels]"),
+               (ce_labels_as_column, "labels are class ids"),
+               (ce_log_p, "you used log p"),
+               (ce_grad_wrt_p, "this is dL/dp"),
+               (ce_sigmoid, "the softmax normalizes each row"),
+               (ce_returns_loss, "you returned one number (the loss?)")],
         right=[ce_in_place, ce_logsumexp, ce_tanh_free_list]),
 }

@@ -56,6 +56,19 @@ def sd_float32(z):
     return s * (1 - s)
 
 
+
+def sd_tanh_pattern(z):
+    return 1 - sig(z) ** 2
+
+
+def sd_mixed(z):
+    return sig(z) * (1 - z)
+
+
+def sd_squared(z):
+    return sig(z) ** 2
+
+
 # ---------------------------------------------------------------- neuron_gradients(x, w, b, t)
 def _y(x, w, b):
     return 1 / (1 + math.exp(-(w * x + b)))
@@ -115,6 +128,33 @@ def ng_float32(x, w, b, t):
     y = np.float32(_y(x, w, b))
     d = np.float32(2) * (y - np.float32(t)) * y * (1 - y)
     return np.array([d * np.float32(x), d], dtype=np.float32)
+
+
+
+def ng_one_number(x, w, b, t):
+    y = _y(x, w, b)
+    return 2 * (y - t) * y * (1 - y) * x        # only dL/dw
+
+
+def ng_b_no_sigmoid(x, w, b, t):
+    y = _y(x, w, b)
+    return 2 * (y - t) * y * (1 - y) * x, 2 * (y - t)
+
+
+def ng_b_with_x(x, w, b, t):
+    y = _y(x, w, b)
+    d = 2 * (y - t) * y * (1 - y)
+    return d * x, d * x
+
+
+def ng_y_not_slope(x, w, b, t):
+    y = _y(x, w, b)
+    return 2 * (y - t) * y * x, 2 * (y - t) * y
+
+
+def ng_loss_not_gradient(x, w, b, t):
+    y = _y(x, w, b)
+    return (y - t) ** 2 * x, (y - t) ** 2
 
 
 # ---------------------------------------------------------------- local_derivative(op, a, b)
@@ -182,6 +222,31 @@ def ld_table(op, a, b=0.0):
 
 def ld_float32(op, a, b=0.0):
     return np.float32(_right(op, a, b))
+
+
+
+def ld_product_value(op, a, b=0.0):
+    return a * b if op == "*" else _right(op, a, b)
+
+
+def ld_plus_two(op, a, b=0.0):
+    return 2.0 if op == "+" else _right(op, a, b)
+
+
+def ld_minus_zero(op, a, b=0.0):
+    return 0.0 if op == "-" else _right(op, a, b)
+
+
+def ld_square_two(op, a, b=0.0):
+    return 2.0 if op == "**2" else _right(op, a, b)
+
+
+def ld_sech(op, a, b=0.0):
+    return 1 / math.cosh(a) if op == "tanh" else _right(op, a, b)
+
+
+def ld_sigmoid_of_b(op, a, b=0.0):
+    return sig(b) * (1 - sig(b)) if op == "sigmoid" else _right(op, a, b)
 
 
 # ---------------------------------------------------------------- topological_order(root)
@@ -357,6 +422,45 @@ def bw_course(root):
     root.backward()
 
 
+
+def bw_recursive(root):
+    """micrograd's first attempt: push, then recurse into each input at once (no order)."""
+    for v in to_recursive(root):
+        v.grad = 0.0
+    root.grad = 1.0
+
+    def push(node):
+        for inp, local in zip(node.inputs, node.local_grads):
+            inp.grad += local * node.grad
+            push(inp)
+    push(root)
+
+
+def _breadth_first(root):
+    out, queue, seen = [], [root], {id(root)}
+    while queue:
+        node = queue.pop(0)
+        out.append(node)
+        for inp in node.inputs:
+            if id(inp) not in seen:
+                seen.add(id(inp))
+                queue.append(inp)
+    return out
+
+
+def to_breadth_first_reversed(root):
+    return _breadth_first(root)[::-1]
+
+
+def bw_breadth_first(root):
+    order = _breadth_first(root)
+    for v in order:
+        v.grad = 0.0
+    root.grad = 1.0
+    for node in order:
+        for inp, local in zip(node.inputs, node.local_grads):
+            inp.grad += local * node.grad
+
 EXERCISES = {
     "sigmoid_derivative": Exercise(
         C.check_sigmoid_derivative, C.sigmoid_derivative_reference,
@@ -364,7 +468,10 @@ EXERCISES = {
                (sd_z_not_sigma, "you used z where σ(z) belongs"),
                (sd_sign, "wrong sign"),
                (sd_plus, "the second factor is (1 - σ(z))"),
-               (sd_no_square, "the square is missing")],
+               (sd_no_square, "the square is missing"),
+               (sd_tanh_pattern, "follows tanh's pattern"),
+               (sd_mixed, "mixes σ(z) and z"),
+               (sd_squared, "σ(z)² is not the slope")],
         right=[sd_in_place, sd_exp_formula, sd_list, sd_float32]),
     "neuron_gradients": Exercise(
         C.check_neuron_gradients, C.neuron_gradients_reference,
@@ -373,7 +480,12 @@ EXERCISES = {
                (ng_no_sigmoid, "local derivative dy/dz = y·(1 - y) is missing"),
                (ng_no_x, "lacks the last local derivative dz/dw = x"),
                (ng_w_not_x, "dz/dw is x, not w"),
-               (ng_swapped, "swapped")],
+               (ng_swapped, "swapped"),
+               (ng_one_number, "you returned one number"),
+               (ng_b_no_sigmoid, "dL/db lacks the sigmoid's local derivative"),
+               (ng_b_with_x, "dL/db carries an x"),
+               (ng_y_not_slope, "dy/dz is y·(1 - y), not y"),
+               (ng_loss_not_gradient, "this is the loss (y - t)², not its gradient")],
         right=[ng_list, ng_steps, ng_float32]),
     "local_derivative": Exercise(
         C.check_local_derivative, C.local_derivative_reference,
@@ -384,7 +496,13 @@ EXERCISES = {
                (ld_square_no_two, "the factor 2 is missing"),
                (ld_plus_b, "adding passes the gradient on unchanged"),
                (ld_tanh_no_square, "the square is missing"),
-               (ld_unfinished, "raised NotImplementedError for 'sigmoid'")],
+               (ld_unfinished, "raised NotImplementedError for 'sigmoid'"),
+               (ld_product_value, "the product's value, not its derivative"),
+               (ld_plus_two, "d(a + b)/da = 1, not 2"),
+               (ld_minus_zero, "d(a - b)/da = +1, not 0"),
+               (ld_square_two, "d(a²)/da = 2a, not 2"),
+               (ld_sech, "1/cosh(a)², the square is missing"),
+               (ld_sigmoid_of_b, "use a, not b")],
         right=[ld_ifs, ld_table, ld_float32]),
     "topological_order": Exercise(
         G.check_topological_order, G.topological_order_reference,
@@ -394,7 +512,8 @@ EXERCISES = {
                (to_append_first, "comes before its input"),
                (to_labels, "Values themselves (got a list holding a str"),
                (to_set, "the order matters"),
-               (to_no_return, "returned None")],
+               (to_no_return, "returned None"),
+               (to_breadth_first_reversed, "comes before its input")],
         right=[to_recursive, to_stack, to_by_depth]),
     "graph_backward": Exercise(
         G.check_graph_backward, G.backward_reference,
@@ -408,6 +527,8 @@ EXERCISES = {
                (_bw(add=True), "the chain rule multiplies them"),
                (bw_calls_unwritten_order, "calls `topological_order`, which still raises"),
                (bw_returns_grads, "fills each value's .grad in place"),
-               (bw_fails_second_time, "run a second time on the same graph")],
+               (bw_fails_second_time, "run a second time on the same graph"),
+               (bw_recursive, "recursed into them straight away"),
+               (bw_breadth_first, "breadth first")],
         right=[bw_dict, bw_ints, bw_course]),
 }

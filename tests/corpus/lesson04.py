@@ -206,6 +206,90 @@ def sb_in_place_upstream(dY, Z, Y):
     return dY
 
 
+
+# ---------------------------------------------------------------- found by the second review
+def db_sum_all(dZ, X, W):
+    return dZ @ W.T, X.T @ dZ, dZ.sum()
+
+
+def db_first_row(dZ, X, W):
+    return dZ @ W.T, X.T @ dZ, dZ[0]
+
+
+def db_dict(dZ, X, W):
+    return {"dX": dZ @ W.T, "dW": X.T @ dZ, "db": dZ.sum(axis=0)}
+
+
+def db_matmul_T_of_products(dZ, X, W):
+    return np.matmul(W, dZ.T).T, (dZ.T @ X).T, np.sum(dZ, axis=0).tolist()
+
+
+def sb_tanh_derivative(dY, Z, Y):
+    return dY * (1 - Y ** 2)
+
+
+def sb_divides(dY, Z, Y):
+    return dY / (Y * (1 - Y))
+
+
+def sb_sigmoid_again(dY, Z, Y):
+    s = 1 / (1 + np.exp(-Y))
+    return dY * s * (1 - s)
+
+
+def sb_quarter(dY, Z, Y):
+    return dY * 0.25
+
+
+def sb_adds(dY, Z, Y):
+    return dY + Y * (1 - Y)
+
+
+def sb_trailing_comma(dY, Z, Y):
+    dZ = dY * Y * (1 - Y)
+    return dZ,
+
+
+def sb_y_minus_y2(dY, Z, Y):
+    return np.multiply(dY, Y - Y ** 2)
+
+
+def sb_sech(dY, Z, Y):
+    return dY / (4 * np.cosh(Z / 2) ** 2)
+
+
+def tb_sigmoid_derivative(dY, Z, Y):
+    return dY * Y * (1 - Y)
+
+
+def tb_tanh_again(dY, Z, Y):
+    return dY * (1 - np.tanh(Y) ** 2)
+
+
+def tb_square_after(dY, Z, Y):
+    return dY * (1 - Y) ** 2
+
+
+def tb_one_plus(dY, Z, Y):
+    return dY * (1 + Y * Y)
+
+
+def tb_adds(dY, Z, Y):
+    return dY + (1 - Y * Y)
+
+
+def tb_factored(dY, Z, Y):
+    return dY * (1 - Y) * (1 + Y)
+
+
+def tb_from_Z(dY, Z, Y):
+    return dY * (1 - np.tanh(Z) ** 2)
+
+
+def in_network_tanh(fn):
+    """The notebook's own call: check_backward(dense_backward, tanh_backward, kind="tanh")."""
+    return B.check_backward(B.dense_backward_reference, fn, kind="tanh")
+
 EXERCISES = {
     "dense_backward": Exercise(
         B.check_dense_backward, B.dense_backward_reference,
@@ -221,8 +305,11 @@ EXERCISES = {
                (db_order, "returned in the order (dW, dX, db)"),
                (db_keepdims, "sum without keepdims=True"),
                (db_all_over_n, "dX divided by the batch size"),
-               (db_dW_sign, "wrong sign: the gradient of the loss, not its negative")],
-        right=[db_in_place, db_einsum, db_list_float32, db_loops]),
+               (db_dW_sign, "wrong sign: the gradient of the loss, not its negative"),
+               (db_sum_all, "summed over every entry (dZ.sum() gives one number)"),
+               (db_first_row, "only the first example's row"),
+               (db_dict, "got dict with keys")],
+        right=[db_in_place, db_einsum, db_list_float32, db_loops, db_matmul_T_of_products]),
     "sigmoid_backward": Exercise(
         B.check_activation_backward, B.sigmoid_backward_reference,
         wrong=[(sb_z, "used Z instead of Y"),
@@ -233,16 +320,37 @@ EXERCISES = {
                (sb_squared, "(1 - Y) is squared"),
                (sb_one_plus, "1 + Y where 1 - Y belongs"),
                (sb_over_rows, "divided by the number of rows"),
-               (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs")],
-        right=[sb_in_place, sb_from_Z, sb_float32, fd_sigmoid_backward, sb_in_place_upstream]),
+               (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs"),
+               (sb_tanh_derivative, "1 - Y² is tanh's derivative"),
+               (sb_divides, "divided by σ'(Z) where the chain rule multiplies"),
+               (sb_sigmoid_again, "the sigmoid applied to Y again"),
+               (sb_quarter, "1/4 is only the largest value of σ'(Z)"),
+               (sb_adds, "added where the chain rule multiplies"),
+               (sb_trailing_comma, "a trailing comma")],
+        right=[sb_in_place, sb_from_Z, sb_float32, fd_sigmoid_backward, sb_in_place_upstream,
+               sb_y_minus_y2, sb_sech]),
     "tanh_backward": Exercise(
         check_tanh, B.tanh_backward_reference,
         wrong=[(tb_z, "used Z instead of Y"),
                (tb_one_minus_y, "1 - Y, not 1 - Y²"),
                (tb_no_upstream, "forgot to multiply by the upstream gradient"),
                (tb_unchanged, "returned dL/dY unchanged"),
-               (tb_sign, "wrong sign")],
-        right=[tb_in_place, tb_cosh, tb_float32]),
+               (tb_sign, "wrong sign"),
+               (tb_sigmoid_derivative, "the sigmoid's derivative; tanh's is 1 - Y²"),
+               (tb_tanh_again, "tanh applied to Y again"),
+               (tb_square_after, "(1 - Y)², not 1 - Y²"),
+               (tb_one_plus, "1 + Y² where 1 - Y² belongs"),
+               (tb_adds, "added where the chain rule multiplies")],
+        right=[tb_in_place, tb_cosh, tb_float32, tb_factored, tb_from_Z]),
+    "check_backward (tanh_backward in a network, as the notebook calls it)": Exercise(
+        in_network_tanh, B.tanh_backward_reference,
+        wrong=[(tb_z, "used Z instead of Y"),
+               (tb_one_minus_y, "1 - Y, not 1 - Y²"),
+               (tb_no_upstream, "forgot to multiply by the upstream gradient"),
+               (tb_sign, "wrong sign"),
+               (tb_sigmoid_derivative, "the sigmoid's derivative; tanh's is 1 - Y²"),
+               (tb_tanh_again, "tanh applied to Y again")],
+        right=[tb_in_place, tb_cosh, tb_factored, tb_from_Z]),
     "check_backward (dense_backward in a network)": Exercise(
         in_network_dense, B.dense_backward_reference,
         wrong=[(db_dX_no_transpose, "dX = dZ @ W: a transpose is missing"),
@@ -252,7 +360,9 @@ EXERCISES = {
                (db_sign, "wrong sign on dL/dX"),
                (db_two_values, "return the 3 arrays (dX, dW, db)"),
                (db_order, "returned in the order (dW, dX, db)"),
-               (db_keepdims, "sum without keepdims=True")],
+               (db_keepdims, "sum without keepdims=True"),
+               # right formulas, graded 'look closer' in float64: the float32 is named
+               (db_list_float32, "dense_backward answers in float32")],
         right=[db_in_place, db_einsum, db_loops]),
     "check_backward (sigmoid_backward in a network)": Exercise(
         in_network_sigmoid, B.sigmoid_backward_reference,
@@ -263,6 +373,7 @@ EXERCISES = {
                (sb_no_one_minus, "the factor (1 - Y) is missing"),
                (lambda dY, Z, Y: None, "did you forget `return`"),
                (sb_matmul, "a matrix product (@) where the elementwise product (*) belongs"),
-               (sb_squared, "(1 - Y) is squared")],
-        right=[sb_in_place, sb_from_Z, sb_exp_formula]),   # (float32 reads "look closer"
-}                                                           # in a float64 gradient check)
+               (sb_squared, "(1 - Y) is squared"),
+               (sb_float32, "sigmoid_backward answers in float32")],   # 'look closer', named
+        right=[sb_in_place, sb_from_Z, sb_exp_formula]),
+}

@@ -221,6 +221,109 @@ def adam_one_array(w, grad, m, v, t, lr, beta1, beta2, eps):
     return adam_paper(w, grad, m, v, t, lr, beta1, beta2, eps)[0]
 
 
+
+# ---------------------------------------------------------------- found by the second review
+def gd_uses_w(w, grad, lr):
+    return w - lr * w
+
+
+def gd_grad_squared(w, grad, lr):
+    return w - lr * grad ** 2
+
+
+def gd_sign(w, grad, lr):
+    return w - lr * np.sign(grad)
+
+
+def gd_lr_squared(w, grad, lr):
+    return w - lr ** 2 * grad
+
+
+def gd_normalised(w, grad, lr):
+    return w - lr * grad / np.linalg.norm(grad)
+
+
+def gd_returns_pair(w, grad, lr):
+    return w - lr * grad, grad
+
+
+def gd_subtract(w, grad, lr):
+    return np.subtract(w, lr * np.asarray(grad))
+
+
+def lr_over_a_squared(a):
+    return 2 / a ** 2
+
+
+def lr_square_root(a):
+    return np.sqrt(2 / a)
+
+
+def lr_floor_division(a):
+    return 2 // a
+
+
+def lr_pair(a):
+    return 1 / a, 2 / a
+
+
+def lr_float32(a):
+    return np.float32(2) / np.float32(a)
+
+
+def mom_lr_twice(w, v, grad, lr, mu):
+    v = mu * v - lr * grad
+    return w + lr * v, v
+
+
+def mom_regrouped(w, v, grad, lr, mu):
+    return w - lr * grad + mu * v, mu * v - lr * grad
+
+
+def adam_betas_swapped(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta2, beta1)
+    return w - lr * (m / (1 - beta2 ** t)) / (np.sqrt(v / (1 - beta1 ** t)) + eps), m, v
+
+
+def adam_no_one_minus(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = beta1 * m + grad, beta2 * v + grad * grad
+    return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+
+
+def adam_returns_corrected(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+def adam_correction_multiplies(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - lr * (m * (1 - beta1 ** t)) / (np.sqrt(v * (1 - beta2 ** t)) + eps), m, v
+
+
+def adam_no_eps(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t)), m, v
+
+
+def adam_fixed_lr(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - 0.001 * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+
+
+def adam_no_sqrt(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m, v = _moments(grad, m, v, beta1, beta2)
+    return w - lr * (m / (1 - beta1 ** t)) / (v / (1 - beta2 ** t) + eps), m, v
+
+
+def adam_all_in_place(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    w -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return [w, m, v]
+
 EXERCISES = {
     "gd_step": Exercise(
         D.check_gd_step, D.gd_step_reference,
@@ -229,16 +332,26 @@ EXERCISES = {
                (gd_no_lr, "the learning rate is missing"),
                (gd_divide, "lr divides instead of multiplying"),
                (gd_smaller, "0.995 times the answer (too small)"),
-               (gd_no_return, "did you forget `return`")],
-        right=[gd_in_place, gd_list, gd_float32]),
+               (gd_no_return, "did you forget `return`"),
+               (gd_uses_w, "you used w where the gradient belongs"),
+               (gd_grad_squared, "the gradient is squared"),
+               (gd_sign, "the gradient's sign only"),
+               (gd_lr_squared, "lr is squared"),
+               (gd_normalised, "divided by its length"),
+               (gd_returns_pair, "return only the new w")],
+        right=[gd_in_place, gd_list, gd_float32, gd_subtract]),
     "max_stable_lr": Exercise(
         D.check_max_stable_lr, D.max_stable_lr_reference,
         wrong=[(lr_one_over_a, "1/a is the edge of *monotone* convergence"),
                (lr_times_a, "a sharper bowl needs a smaller step"),
                (lr_half_a, "solve |1 - lr·a| = 1"),
                (lr_text, "returned the text '2/a'"),
-               (lr_fixed, "solve |1 - lr·a| = 1")],
-        right=[lr_right_formula, lr_numpy, lr_bisect]),
+               (lr_fixed, "solve |1 - lr·a| = 1"),
+               (lr_over_a_squared, "a² where a belongs"),
+               (lr_square_root, "a square root too many"),
+               (lr_floor_division, "integer division (//)"),
+               (lr_pair, "return only the learning rate")],
+        right=[lr_right_formula, lr_numpy, lr_bisect, lr_float32]),
     "momentum_step": Exercise(
         D.check_momentum_step, D.momentum_step_reference,
         wrong=[(mom_uphill, "uphill"),
@@ -251,8 +364,9 @@ EXERCISES = {
                (mom_against_v, "the step goes against the velocity"),
                (mom_mu_on_grad, "μ scales the gradient instead of the old velocity"),
                (mom_averaging, "this is the averaging form"),
-               (mom_sums_gradients, "the form that sums gradients")],
-        right=[mom_in_place, mom_list, mom_float32]),
+               (mom_sums_gradients, "the form that sums gradients"),
+               (mom_lr_twice, "lr is applied twice")],
+        right=[mom_in_place, mom_list, mom_float32, mom_regrouped]),
     "adam_step": Exercise(
         A.check_adam_step, A.adam_step_reference,
         wrong=[(adam_no_correction, "no bias correction"),
@@ -262,6 +376,13 @@ EXERCISES = {
                (adam_stale_state, "new m: unchanged from the input"),
                (adam_t_plus_one, "the correction uses t + 1"),
                (adam_uphill, "wrong sign"),
-               (adam_one_array, "return all three")],
-        right=[adam_paper, adam_efficient, adam_in_place]),
+               (adam_one_array, "return all three"),
+               (adam_betas_swapped, "beta1 and beta2 are swapped"),
+               (adam_no_one_minus, "the factor (1 - beta1) is missing"),
+               (adam_returns_corrected, "the bias-corrected value was returned as the new state"),
+               (adam_correction_multiplies, "multiplies by (1 - beta**t) where it divides"),
+               (adam_no_eps, "ε is missing"),
+               (adam_fixed_lr, "is the learning rate the argument lr"),
+               (adam_no_sqrt, "divide by its square root")],
+        right=[adam_paper, adam_efficient, adam_in_place, adam_all_in_place]),
 }

@@ -58,6 +58,18 @@ def pr_array(act, init, width, depth):
     return np.array([_factor(act, init, width)]) ** (depth - 1)    # a one-entry array: fine
 
 
+def pr_too_few(act, init, width, depth):
+    return _factor(act, init, width) ** (depth - 2)
+
+
+def pr_no_width(act, init, width, depth):
+    return math.sqrt(VAR[init](width) * GAIN[act]) ** (depth - 1)
+
+
+def pr_no_activation(act, init, width, depth):
+    return math.sqrt(width * VAR[init](width)) ** (depth - 1)
+
+
 # ---------------------------------------------------------------- measured_factors(profile)
 def mf_upside_down(profile):
     d = profile["delta_rms"][:-1]
@@ -77,6 +89,16 @@ def mf_differences(profile):
 def mf_first_over_last(profile):
     d = profile["delta_rms"][:-1]
     return d[0] / d[-1]
+
+
+def mf_shifted(profile):                       # skips the first hidden layer
+    d = profile["delta_rms"]
+    return d[1:-1] / d[2:]
+
+
+def mf_log(profile):
+    d = np.log(profile["delta_rms"][:-1])
+    return d[:-1] - d[1:]
 
 
 def mf_none(profile):
@@ -117,6 +139,14 @@ def sl_axis1(h):
 
 def sl_first_step(h):
     return int(np.argmin(h.grad_norm[0])) + 1
+
+
+def sl_last_step(h):
+    return int(np.argmin(h.grad_norm[-1])) + 1
+
+
+def sl_smallest_entry(h):
+    return int(np.argmin(np.min(h.grad_norm, axis=0))) + 1
 
 
 def sl_float(h):
@@ -163,6 +193,36 @@ def std_own_stats(X_train, X_test):            # the test set scaled with its ow
             (X_test - X_test.mean(0)) / _safe(X_test.std(0)))
 
 
+def _st(a):
+    return a.std(0, ddof=1)
+
+
+def std_ddof1(X_train, X_test):
+    m, s = X_train.mean(0), _safe(_st(X_train))
+    return (X_train - m) / s, (X_test - m) / s
+
+
+def std_eps(X_train, X_test):
+    m, s = X_train.mean(0), X_train.std(0) + 1e-8
+    return (X_train - m) / s, (X_test - m) / s
+
+
+def std_both_sets(X_train, X_test):
+    both = np.vstack([X_train, X_test])
+    m, s = both.mean(0), _safe(both.std(0))
+    return (X_train - m) / s, (X_test - m) / s
+
+
+def std_min_max(X_train, X_test):
+    lo = X_train.min(0)
+    span = _safe(X_train.max(0) - lo)
+    return (X_train - lo) / span, (X_test - lo) / span
+
+
+def std_wrong_order(X_train, X_test):
+    return S.reference_standardize(X_train, X_test)[::-1]
+
+
 # ---------------------------------------------------------------- alignment (Your turn)
 def align_einsum(A, dZ):
     G = np.einsum("ni,nj->ij", A, dZ)
@@ -191,7 +251,10 @@ EXERCISES = {
                (lambda a, b: (a - a.mean(0), b - a.mean(0)), "centred only"),
                (lambda a, b: (a / _safe(a.std(0)), b / _safe(a.std(0))), "scaled only"),
                (lambda a, b: ((a - a.mean(0)) / _safe(a.std(0)) ** 2,
-                              (b - a.mean(0)) / _safe(a.std(0)) ** 2), "variance")],
+                              (b - a.mean(0)) / _safe(a.std(0)) ** 2), "variance"),
+               (std_ddof1, "ddof=1"), (std_eps, "a small eps"),
+               (std_both_sets, "training AND test sets together"),
+               (std_min_max, "min-max scaling"), (std_wrong_order, "wrong order")],
         right=[std_explicit, std_in_place, lambda a, b: S.reference_standardize(a, b)]),
     "alignment": Exercise(
         S.check_alignment, S.reference_alignment,
@@ -210,7 +273,10 @@ EXERCISES = {
                (pr_variance, "the ratio of the VARIANCES"),
                (pr_upside_down, "upside down"),
                (pr_slope_not_squared, "E[f'²] is the SQUARE of the slope"),
-               (pr_text, "expected a number")],
+               (pr_text, "expected a number"),
+               (pr_too_few, "one factor too few"),
+               (pr_no_width, "the width is missing"),
+               (pr_no_activation, "the activation is missing")],
         right=[pr_loop, pr_theory, pr_array]),
     "measured_factors": Exercise(
         V.check_measured_factors, V.reference_measured_factors,
@@ -218,7 +284,9 @@ EXERCISES = {
                (mf_with_output, "one factor too many"),
                (mf_differences, "these are differences"),
                (mf_first_over_last, "shape ()"),
-               (mf_none, "did you forget `return`")],
+               (mf_none, "did you forget `return`"),
+               (mf_shifted, "shifted by one layer"),
+               (mf_log, "logarithms")],
         right=[mf_loop, mf_in_place, mf_logs]),
     "stalled_layer": Exercise(
         V.check_stalled_layer, V.reference_stalled_layer,
@@ -226,6 +294,8 @@ EXERCISES = {
                (sl_most, "the layer that learns the MOST"),
                (sl_axis1, "there are only 4 layers"),
                (sl_first_step, "not a single step"),
-               (sl_float, "expected a whole layer number")],
+               (sl_float, "expected a whole layer number"),
+               (sl_last_step, "at the LAST step only"),
+               (sl_smallest_entry, "the single smallest entry")],
         right=[sl_mean_log, sl_loop, sl_numpy_int]),
 }

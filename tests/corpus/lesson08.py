@@ -49,6 +49,18 @@ def lf_float32(act, init, n):
     return np.float32(math.sqrt(n * VAR[init](n) * GAIN2[act]))
 
 
+def lf_upside_down(act, init, n):
+    return 1 / math.sqrt(n * VAR[init](n) * GAIN2[act])
+
+
+def lf_std_not_variance(act, init, n):
+    return math.sqrt(n * math.sqrt(VAR[init](n)) * GAIN2[act])
+
+
+def lf_always_he(act, init, n):
+    return math.sqrt(n * (2 / n) * GAIN2[act])
+
+
 # ---------------------------------------------------------------- he_init
 def he_xavier_like(fan_in, fan_out, rng):
     return rng.normal(0, math.sqrt(1 / fan_in), (fan_in, fan_out))
@@ -72,6 +84,14 @@ def he_swapped(fan_in, fan_out, rng):
 
 def he_uniform_01(fan_in, fan_out, rng):
     return rng.uniform(0, 1, (fan_in, fan_out)) * math.sqrt(2 / fan_in)
+
+
+def he_own_seed(fan_in, fan_out, rng):          # ignores the rng it is given
+    return np.random.default_rng(0).normal(0, math.sqrt(2 / fan_in), (fan_in, fan_out))
+
+
+def he_constant(fan_in, fan_out, rng):
+    return np.full((fan_in, fan_out), math.sqrt(2 / fan_in))
 
 
 def he_standard_normal(fan_in, fan_out, rng):
@@ -106,6 +126,18 @@ def ss_he(n):
 
 def ss_text(n):
     return "4/sqrt(n)"
+
+
+def ss_no_root_of_n(n):
+    return 4 / n
+
+
+def ss_uniform_bound(n):
+    return math.sqrt(3) * 4 / math.sqrt(n)
+
+
+def ss_times_slope(n):
+    return 0.25 / math.sqrt(n)
 
 
 def ss_root(n):
@@ -149,7 +181,10 @@ EXERCISES = {
                (lambda Z: np.mean((1 / (1 + np.exp(-Z)) * (1 - 1 / (1 + np.exp(-Z)))) ** 2),
                 "sigmoid"),
                (lambda Z: 1.0, "Z = 0"),
-               (lambda Z: np.mean((1 - np.tanh(Z) ** 2) ** 2, axis=0), "per unit")],
+               (lambda Z: np.mean((1 - np.tanh(Z) ** 2) ** 2, axis=0), "per unit"),
+               (lambda Z: np.sum((1 - np.tanh(Z) ** 2) ** 2), "a sum over all entries"),
+               (lambda Z: (1 - np.tanh(np.sqrt(np.mean(Z ** 2))) ** 2) ** 2, "at the RMS of Z"),
+               (lambda Z: np.sqrt(np.mean((1 - np.tanh(Z) ** 2) ** 2)), "the square root of")],
         right=[gain_cosh, gain_loop, gain_in_place]),
     "layer_factor": Exercise(
         R.check_layer_factor, R.layer_factor_reference,
@@ -157,7 +192,10 @@ EXERCISES = {
                (lf_no_activation, "the activation is missing"),
                (lf_slope_not_squared, "f' must be squared inside the root"),
                (lf_root_outside, "take the square root of the whole product"),
-               (lf_no_n, "the sum over n units multiplies it by n")],
+               (lf_no_n, "the sum over n units multiplies it by n"),
+               (lf_upside_down, "upside down"),
+               (lf_std_not_variance, "standard deviation of W where its variance belongs"),
+               (lf_always_he, "He's variance 2/n whatever the init")],
         right=[lf_formula, lf_theory, lf_float32]),
     "he_init": Exercise(
         R.check_he_init, R.he_init_reference,
@@ -166,7 +204,9 @@ EXERCISES = {
                (he_variance_as_std, "you used the variance 2/fan_in as the standard deviation"),
                (he_global_rng, "draw from the `rng` you are given"),
                (he_swapped, "the axes are swapped"),
-               (he_uniform_01, "centred on 0")],
+               (he_uniform_01, "centred on 0"),
+               (he_own_seed, "different rngs gave the same weights"),
+               (he_constant, "all your weights are equal")],
         right=[he_standard_normal, he_uniform, he_float32]),
     "sigmoid_std": Exercise(
         R.check_sigmoid_std, R.sigmoid_std_reference,
@@ -174,6 +214,9 @@ EXERCISES = {
                (ss_one, "ignores the sigmoid's derivative"),
                (ss_variance, "16/n is the variance"),
                (ss_he, "He's, for ReLU"),
-               (ss_text, "returned the text")],
+               (ss_text, "returned the text"),
+               (ss_no_root_of_n, "the square root must cover n too"),
+               (ss_uniform_bound, "the bound a of a uniform"),
+               (ss_times_slope, "you multiplied by the slope 1/4")],
         right=[ss_root, ss_power, ss_numpy]),
 }

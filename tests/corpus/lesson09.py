@@ -44,6 +44,36 @@ def bn_axis1(dY, X_hat, inv_std, gamma):
                       - X_hat * np.mean(d * X_hat, axis=1, keepdims=True))
 
 
+def bn_sums_not_means(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - d.sum(axis=0) - X_hat * np.sum(d * X_hat, axis=0))
+
+
+def bn_sign_mean(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d + d.mean(axis=0) - X_hat * np.mean(d * X_hat, axis=0))
+
+
+def bn_sign_var(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - d.mean(axis=0) + X_hat * np.mean(d * X_hat, axis=0))
+
+
+def bn_var_without_x_hat(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std * (d - d.mean(axis=0) - np.mean(d * X_hat, axis=0))
+
+
+def bn_inv_std_twice(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return inv_std ** 2 * (d - d.mean(axis=0) - X_hat * np.mean(d * X_hat, axis=0))
+
+
+def bn_divides(dY, X_hat, inv_std, gamma):
+    d = dY * gamma
+    return (d - d.mean(axis=0) - X_hat * np.mean(d * X_hat, axis=0)) / inv_std
+
+
 def bn_in_place(dY, X_hat, inv_std, gamma):
     dY *= gamma                                          # the issue's `dY *= gamma`
     dY -= dY.mean(axis=0) + X_hat * np.mean(dY * X_hat, axis=0)
@@ -82,6 +112,10 @@ def clip_text():
 
 def clip_negative():
     return -1.0
+
+
+def clip_infinite():
+    return float("inf")
 
 
 def clip_one():
@@ -236,6 +270,13 @@ def predict_probabilities_rounded(model, X):
         return model.forward(X)[:, 1] > 0                # a score above 0 is not class 1
 
 
+def predict_train_after(model, X):            # train() at the end is not switching back
+    model.eval()
+    labels = model.forward(X).argmax(axis=1)
+    model.train()
+    return labels
+
+
 def predict_switch_back(model, X):
     was_training = model.training
     model.eval()
@@ -325,7 +366,9 @@ EXERCISES = {
                (lambda A: A.var(axis=0).mean(), "divide it by the"),
                (lambda A: A.var(axis=1).mean() / A.var(), "axis=1"),
                (lambda A: A.std(axis=0).mean() / A.std(), "standard deviations"),
-               (lambda A: A.var(axis=0) / A.var(), "numbers; average")],
+               (lambda A: A.var(axis=0) / A.var(), "numbers; average"),
+               (lambda A: A.var(axis=0).sum() / A.var(), "a sum over the units"),
+               (lambda A: A.var(axis=0, ddof=1).mean() / A.var(ddof=1), "ddof=1")],
         right=[share_total_variance, share_complement, share_in_place]),
     "clip_by_norm": Exercise(
         C.check_clip_by_norm, C.reference_clip_by_norm,
@@ -342,7 +385,13 @@ EXERCISES = {
                (bn_no_var_path, "the path through the batch variance is missing"),
                (bn_no_gamma, "gamma is missing"),
                (bn_no_inv_std, "the factor 1/σ (inv_std) is missing"),
-               (bn_axis1, "over the batch (axis=0)")],
+               (bn_axis1, "over the batch (axis=0)"),
+               (bn_sums_not_means, "sums where means belong"),
+               (bn_sign_mean, "the sign of the mean path"),
+               (bn_sign_var, "the sign of the variance path"),
+               (bn_var_without_x_hat, "not mean(dX̂ · X̂) alone"),
+               (bn_inv_std_twice, "yours has it twice"),
+               (bn_divides, "do not divide")],
         right=[bn_in_place, bn_sums, bn_float32]),
     "clip_norm": Exercise(
         R.check_clip_norm, lambda: 1.0,
@@ -350,7 +399,8 @@ EXERCISES = {
                (clip_tiny, "crawls"),
                (clip_loose, "still diverges"),
                (clip_text, "return a positive number"),
-               (clip_negative, "return a positive number")],
+               (clip_negative, "return a positive number"),
+               (clip_infinite, "never clips")],
         right=[clip_one, clip_half, clip_numpy]),
     "fix lr_too_large": Exercise(
         check_fix_lr, R.reference_fix("lr_too_large"),
@@ -393,6 +443,7 @@ EXERCISES = {
                (predict_scores, "return the class, their argmax over axis=1"),
                (predict_axis0, "the argmax is over the classes (axis=1)"),
                (predict_left_in_eval, "the model is left in evaluation mode"),
-               (predict_probabilities_rounded, "agree with the reference on")],
+               (predict_probabilities_rounded, "agree with the reference on"),
+               (predict_train_after, "arrived in evaluation mode")],
         right=[predict_switch_back, predict_list, predict_one_by_one]),
 }
