@@ -8,5 +8,6 @@ terms. ``tests/corpus`` holds, for every exercise, typical wrong answers with th
 checker must name, right answers written differently, and the hostile ones.
 
 Engine floor: numpy only. One module a notebook, for example ``exercises.backprop`` (a long one
-split into helpers beside it, ``backprop_*``, that it re-exports).
+split into helpers beside it, such as ``backprop_*`` or ``training_results``, that it
+re-exports).
 """
