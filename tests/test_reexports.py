@@ -20,6 +20,9 @@ MOVED = [   # (old home, new home, names)
     ("backprop_lib.exercises.training", "backprop_lib.exercises.training_results",
      ["reference_confusion_matrix", "CONFUSION_CASES", "check_confusion_matrix",
       "reference_best_epoch", "check_best_epoch"]),
+    ("backprop_lib.exercises.remedies", "backprop_lib.exercises.remedies_normalization",
+     ["batchnorm_backward_reference", "check_batchnorm_backward", "REFERENCE_FIXES",
+      "reference_fix", "WRONG_FIXES", "check_fix", "CLIP_SETUP", "check_clip_norm"]),
 ]
 
 
@@ -32,7 +35,7 @@ def test_moved_names_are_the_same_objects_in_their_old_home(old, new, names):
 
 def test_every_listed_name_exists():
     for module in ("backprop_lib.exercises.backprop", "backprop_lib.exercises.training",
-                   "backprop_lib.train"):
+                   "backprop_lib.train", "backprop_lib.exercises.remedies"):
         mod = importlib.import_module(module)
         for name in mod.__all__:
             assert hasattr(mod, name), f"{module}.{name}"
