@@ -23,6 +23,11 @@ MOVED = [   # (old home, new home, names)
     ("backprop_lib.exercises.remedies", "backprop_lib.exercises.remedies_normalization",
      ["batchnorm_backward_reference", "check_batchnorm_backward", "REFERENCE_FIXES",
       "reference_fix", "WRONG_FIXES", "check_fix", "CLIP_SETUP", "check_clip_norm"]),
+    ("backprop_lib.plots.gradients", "backprop_lib.plots.network_diagram",
+     ["DiagramView", "plot_network_gradients", "diagram_title", "update_network_gradients"]),
+    ("backprop_lib.plots.gradients", "backprop_lib.plots.saturation",
+     ["hidden_activations", "pick_layers", "HistogramView", "plot_activation_histograms",
+      "update_activation_histograms"]),
 ]
 
 
@@ -35,7 +40,8 @@ def test_moved_names_are_the_same_objects_in_their_old_home(old, new, names):
 
 def test_every_listed_name_exists():
     for module in ("backprop_lib.exercises.backprop", "backprop_lib.exercises.training",
-                   "backprop_lib.train", "backprop_lib.exercises.remedies"):
+                   "backprop_lib.train", "backprop_lib.exercises.remedies",
+                   "backprop_lib.plots.gradients"):
         mod = importlib.import_module(module)
         for name in mod.__all__:
             assert hasattr(mod, name), f"{module}.{name}"

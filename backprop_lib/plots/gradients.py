@@ -6,6 +6,9 @@ The functions are general: they take a ``gradient_profile`` dict, a ``History``,
 plain arrays, draw on an ``ax`` (a new figure when None) and return the artists, so widgets can
 update them in place and any notebook can reuse them.
 
+This file holds the per-layer profiles and their history during training; the network diagram
+is in ``network_diagram`` and the activation histograms in ``saturation``, both imported here.
+
 Layers are numbered 1, 2, ... from the input: layer 1 is the first Dense layer, the last one is
 the output layer.
 """
@@ -16,12 +19,22 @@ from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
 from matplotlib.ticker import NullFormatter
 
-from ..network import dense_blocks
 from . import style
+from .network_diagram import (  # the diagram and the histograms, so that they are found here too
+    DiagramView,
+    diagram_title,
+    plot_network_gradients,
+    update_network_gradients,
+)
+from .saturation import (
+    HistogramView,
+    hidden_activations,
+    pick_layers,
+    plot_activation_histograms,
+    update_activation_histograms,
+)
 
 STAT_LABELS = {
     "grad_norm": "‖dL/dW‖ (weight-gradient norm)",
@@ -203,186 +216,10 @@ def plot_gradient_history(history, stat: str = "grad_norm", ax=None, layers=None
     return lines
 
 
-# ----------------------------------------------------------------------- network diagram
-
-
-@dataclass
-class DiagramView:
-    """Artists of ``plot_network_gradients``."""
-
-    edges: LineCollection
-    units: object
-    max_units: int
-
-
-def _diagram_geometry(model, max_units):
-    blocks = dense_blocks(model)
-    if not blocks:
-        raise ValueError("the model has no Dense layer to draw")
-    widths = [blocks[0][1].fan_in] + [dense.fan_out for _, dense, _ in blocks]
-    shown = [min(w, max_units) for w in widths]
-    ys = [np.linspace(-(s - 1) / 2, (s - 1) / 2, s) if s > 1 else np.zeros(1) for s in shown]
-    segments, magnitudes = [], []
-    for col, (_, dense, _) in enumerate(blocks):
-        g = np.abs(dense.W.grad[: shown[col], : shown[col + 1]])     # |dL/dW_ij| of drawn units
-        for i in range(shown[col]):
-            for j in range(shown[col + 1]):
-                segments.append([(col, ys[col][i]), (col + 1, ys[col + 1][j])])
-                magnitudes.append(g[i, j])
-    units = np.array([(col, y) for col, yy in enumerate(ys) for y in yy])
-    return np.array(segments), np.array(magnitudes), units, widths, shown
-
-
-def _edge_style(magnitudes, gamma):
-    top = magnitudes.max() if magnitudes.size and magnitudes.max() > 0 else 1.0
-    strength = (magnitudes / top) ** gamma                    # 0 (no gradient) .. 1 (largest)
-    colors = np.tile(to_rgba(style.color(3)), (len(magnitudes), 1))
-    colors[:, 3] = 0.03 + 0.97 * strength
-    return colors, 0.3 + 3.7 * strength
-
-
-def plot_network_gradients(model, ax=None, max_units: int = 7, gamma: float = 0.5):
-    """The network as columns of units (dots) joined by edges whose width and opacity show
-    |dL/dW_ij| after the last backward pass, scaled to the largest in the whole network.
-
-    Draws at most ``max_units`` units per layer (the first ones) so the picture stays readable.
-    ``gamma`` < 1 makes small gradients a little more visible (strength = (|g| / max)^gamma);
-    a layer whose edges fade out is one that hardly learns. Returns a ``DiagramView``; update it
-    with ``update_network_gradients(view, model)`` (the depth may change).
-    """
-    segments, magnitudes, units, widths, shown = _diagram_geometry(model, max_units)
-    ax = _ax(ax, max(5.0, 0.55 * len(widths) + 2), 4.0)
-    colors, lws = _edge_style(magnitudes, gamma)
-    edges = LineCollection(segments, colors=colors, linewidths=lws, zorder=1,
-                           label="edge: |dL/dW_ij| (width and darkness)")
-    ax.add_collection(edges)
-    dots = ax.scatter(units[:, 0], units[:, 1], s=40, color=style.color(0), zorder=2,
-                      edgecolors="white", linewidths=0.6, label="unit")
-    view = DiagramView(edges, dots, max_units)
-    view.gamma = gamma
-    _diagram_axes(ax, widths, shown)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize="small",
-              frameon=False)
-    return view
-
-
-def diagram_title(widths, max_units: int) -> str:
-    """'5 hidden layers of 32 units (the first 7 of each layer drawn; input 64, output 10)':
-    the hidden width, not the widest layer (which may be the input), and what was left out."""
-    hidden, n = widths[1:-1], len(widths) - 2
-    if not hidden:
-        sizes = ""
-    elif len(set(hidden)) == 1:
-        sizes = f"of {hidden[0]} units"
-    elif len(hidden) <= 4:
-        sizes = "of " + "-".join(map(str, hidden)) + " units"
-    else:                                        # a long list would not fit: the range
-        sizes = f"of {min(hidden)} to {max(hidden)} units"
-    title = f"{n} hidden layer{'s' if n != 1 else ''} {sizes}".strip()
-    if max(widths) > max_units:
-        title += f" (the first {max_units} units of each layer drawn; input {widths[0]}, " \
-                 f"output {widths[-1]})"
-    return title
-
-
-def _diagram_axes(ax, widths, shown):
-    n = len(widths)
-    ax.set_xlim(-0.5, n - 0.5)
-    top = max(shown) / 2 + 0.6
-    ax.set_ylim(-top, top)
-    ax.set_xticks(range(n), ["input"] + [str(i) for i in range(1, n - 1)] + ["output"]
-                  if n > 2 else ["input", "output"])
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    ax.set_xlabel("layer (input → output)")
-    ax.set_title(diagram_title(widths, max(shown)), fontsize="medium")
-
-
-def update_network_gradients(view: DiagramView, model) -> None:
-    """Recompute edges and units for ``model``'s current gradients (any depth)."""
-    segments, magnitudes, units, widths, shown = _diagram_geometry(model, view.max_units)
-    colors, lws = _edge_style(magnitudes, getattr(view, "gamma", 0.5))
-    view.edges.set_segments(segments)
-    view.edges.set_color(colors)
-    view.edges.set_linewidths(lws)
-    view.units.set_offsets(units)
-    _diagram_axes(view.edges.axes, widths, shown)
-
-
-# ----------------------------------------------------------------------- saturation
-
-
-def hidden_activations(model) -> list:
-    """The outputs of every hidden activation layer from the last forward pass, first to last:
-    a list of arrays (n, width)."""
-    if model.outputs is None:
-        raise RuntimeError("run model.forward(X) first: the activations come from a forward pass")
-    outputs = model.leaf_outputs()
-    return [outputs[a] for _, _, a in dense_blocks(model) if a is not None]
-
-
-def pick_layers(n_layers: int, count: int = 5) -> list:
-    """Up to ``count`` layer indices spread evenly from the first to the last (always both)."""
-    if n_layers <= count:
-        return list(range(n_layers))
-    return sorted(set(np.linspace(0, n_layers - 1, count).round().astype(int).tolist()))
-
-
-@dataclass
-class HistogramView:
-    axes: list
-    stairs: list
-    edges: np.ndarray
-    layers: list
-
-
-def plot_activation_histograms(activations, layers=None, axes=None, bins: int = 30,
-                               value_range=(-1.0, 1.0), name: str = "activation"):
-    """Histograms of activations, one small panel per layer (``layers``: indices into the list
-    ``activations``, default ``pick_layers``). A sigmoid piling up at 0 and 1 (tanh at ±1) is
-    saturated: f' is nearly 0 there, so almost no gradient passes back.
-
-    Each panel shows the fraction of values per bin. Returns a ``HistogramView``; update with
-    ``update_activation_histograms(view, activations)``.
-    """
-    layers = pick_layers(len(activations)) if layers is None else list(layers)
-    if axes is None:
-        _, axes = style.new_figure(len(layers), width=2.3, height=2.6, sharey=True,
-                                   squeeze=False)
-        axes = list(axes[0])
-    edges = np.linspace(value_range[0], value_range[1], bins + 1)
-    stairs = []
-    for k, (ax, j) in enumerate(zip(axes, layers, strict=False)):
-        counts = _fractions(activations[j], edges)
-        stairs.append(ax.stairs(counts, edges, fill=True, color=style.color(k % 8), alpha=0.8))
-        ax.set_title(f"layer {j + 1}", fontsize="medium")
-        ax.set_xlabel(name)
-    axes[0].set_ylabel("fraction of values")
-    view = HistogramView(list(axes), stairs, edges, layers)
-    _histogram_ylim(view)
-    return view
-
-
-def _histogram_ylim(view):
-    top = max(float(np.max(st.get_data().values)) for st in view.stairs[: len(view.layers)])
-    for ax in view.axes:
-        ax.set_ylim(0, max(top, 0.05) * 1.1)
-
-
-def _fractions(values, edges):
-    values = np.clip(np.ravel(values), edges[0], edges[-1])
-    counts, _ = np.histogram(values, bins=edges)
-    return counts / max(values.size, 1)
-
-
-def update_activation_histograms(view: HistogramView, activations, layers=None) -> None:
-    """New activations (for example from a deeper network); ``layers`` re-picks the panels."""
-    layers = view.layers if layers is None else list(layers)
-    for k, (ax, st) in enumerate(zip(view.axes, view.stairs, strict=True)):
-        ax.set_visible(k < len(layers))             # a shallower network fills fewer panels
-        if k < len(layers):
-            st.set_data(_fractions(activations[layers[k]], view.edges), view.edges)
-            ax.set_title(f"layer {layers[k] + 1}", fontsize="medium")
-    view.layers = layers
-    _histogram_ylim(view)
+__all__ = [
+    "STAT_LABELS", "plot_layer_values", "update_layer_values", "ProfileView",
+    "plot_gradient_profile", "update_gradient_profile", "plot_gradient_history",
+    "DiagramView", "plot_network_gradients", "diagram_title", "update_network_gradients",
+    "hidden_activations", "pick_layers", "HistogramView", "plot_activation_histograms",
+    "update_activation_histograms",
+]
