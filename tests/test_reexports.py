@@ -31,6 +31,8 @@ MOVED = [   # (old home, new home, names)
     ("backprop_lib.plots.remedies", "backprop_lib.plots.remedies_normalization",
      ["plot_norm_comparison", "update_norm_comparison", "plot_batch_dependence", "plot_clipping",
       "update_clipping", "plot_broken_runs"]),
+    ("backprop_lib.exercises.sandbox", "backprop_lib.exercises.returned", ["as_array"]),
+    ("backprop_lib.exercises.feedback", "backprop_lib.exercises.returned", ["as_array"]),
 ]
 
 
@@ -44,7 +46,8 @@ def test_moved_names_are_the_same_objects_in_their_old_home(old, new, names):
 def test_every_listed_name_exists():
     for module in ("backprop_lib.exercises.backprop", "backprop_lib.exercises.training",
                    "backprop_lib.train", "backprop_lib.exercises.remedies",
-                   "backprop_lib.plots.gradients", "backprop_lib.plots.remedies"):
+                   "backprop_lib.plots.gradients", "backprop_lib.plots.remedies",
+                   "backprop_lib.exercises.sandbox"):
         mod = importlib.import_module(module)
         for name in mod.__all__:
             assert hasattr(mod, name), f"{module}.{name}"
