@@ -8,6 +8,7 @@ terms. ``tests/corpus`` holds, for every exercise, typical wrong answers with th
 checker must name, right answers written differently, and the hostile ones.
 
 Engine floor: numpy only. One module a notebook, for example ``exercises.backprop`` (a long one
-split into helpers beside it, such as ``backprop_*`` or ``training_results``, that it
-re-exports).
+split into helpers beside it, such as ``backprop_*``, ``training_results`` or
+``remedies_normalization``, that it re-exports). ``sandbox`` runs the learner's code and
+``returned`` reads what it returned.
 """
