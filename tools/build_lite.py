@@ -206,8 +206,16 @@ def build(out: Path, source_setting: str, cache: Path) -> dict:
                 "litePluginSettings": {KERNEL_PLUGIN: {
                     "pyodideUrl": "./static/pyodide/pyodide.js",
                     "disablePyPIFallback": True}}}}, indent=1))
+        # JupyterLite 0.6's notebooks show only the cells in view ("full" windowing: the rest
+        # are hidden); "defer" attaches every cell when the page is idle, as JupyterLab 4.6
+        # keeps every cell in the page: a widget below the fold is there for the browser's
+        # find, screen readers and the browser test alike.
+        overrides = lite / "overrides.json"
+        overrides.write_text(json.dumps({
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"}}))
         staged = work / "site"
         config = {"LiteBuildConfig": {
+            "settings_overrides": [str(overrides)],
             "contents": [str(contents)], "output_dir": str(staged),
             "federated_extensions": sorted(str(p) for p in frontends.iterdir()),
             "ignore_sys_prefix": True, "no_sourcemaps": True, "apps": ["lab", "tree"]}}

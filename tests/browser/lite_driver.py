@@ -152,6 +152,12 @@ class LiteNotebook(NotebookSession):
             self.page.wait_for_timeout(200)
         raise AssertionError(f"the kernel was not ready within {timeout_s} s")
 
+    def wait_idle(self, timeout_ms: float = 120_000):
+        """Until JupyterLite's kernel reports idle (the toolbar's indicator is not always
+        in the page)."""
+        self.page.wait_for_function(f"({HOOK_KERNEL})() === 'idle'", polling=100,
+                                    timeout=timeout_ms)
+
     def run_everything(self, timeout_s: float = 1800) -> int:
         """Run All; where a cell raises (Run All stops there), run on from the next cell, as a
         learner would after reading the error. Returns how many cells raised."""
