@@ -207,12 +207,13 @@ def build(out: Path, source_setting: str, cache: Path) -> dict:
                     "pyodideUrl": "./static/pyodide/pyodide.js",
                     "disablePyPIFallback": True}}}}, indent=1))
         # JupyterLite 0.6's notebooks show only the cells in view ("full" windowing: the rest
-        # are hidden); "defer" attaches every cell when the page is idle, as JupyterLab 4.6
-        # keeps every cell in the page: a widget below the fold is there for the browser's
-        # find, screen readers and the browser test alike.
+        # are hidden); "none" keeps every cell in the page, as JupyterLab 4.6 does: a widget
+        # below the fold is there for the browser's find, screen readers and the browser test
+        # alike. ("defer" raised "Cannot read properties of undefined (reading 'type')" in the
+        # page at start-up.)
         overrides = lite / "overrides.json"
         overrides.write_text(json.dumps({
-            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "defer"}}))
+            "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}))
         staged = work / "site"
         config = {"LiteBuildConfig": {
             "settings_overrides": [str(overrides)],
