@@ -233,6 +233,9 @@ def build(out: Path, source_setting: str, cache: Path) -> dict:
         for name, data in {**pyodide, **extra_files}.items():
             (static / name).write_bytes(data)
         (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
+        # Browsers ask for /favicon.ico whatever the page says: without one a static host
+        # answers 404, which the browser console reports as an error.
+        shutil.copy2(staged / "lab" / "favicon.ico", staged / "favicon.ico")
         fixed = fix_mimetypes(staged)
         if out.exists():
             shutil.rmtree(out)

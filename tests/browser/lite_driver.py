@@ -187,6 +187,16 @@ class LiteNotebook(NotebookSession):
                     break                               # stopped at another cell that raised
         raise AssertionError(f"cells still running or not run after {timeout_s} s")
 
+    def exercise_control(self, index: int, move: str = "forward", **kw):
+        """As in JupyterLab; where the arrow keys leave a slider where it was (seen in
+        JupyterLite 0.6), the value is typed into its readout instead, as a learner can."""
+        res = super().exercise_control(index, move, **kw)
+        if any("did not move the slider" in p for p in res.problems):
+            again = super().exercise_control(index, "deep", **kw)
+            again.action = f"{res.action} did nothing, so {again.action}"
+            return again
+        return res
+
     def error_outputs(self) -> list[list]:
         return self.page.evaluate(ERROR_OUTPUTS)
 
