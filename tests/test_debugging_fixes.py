@@ -124,3 +124,12 @@ def test_zero_biases_alone_leave_a_sigmoid_network_slow():
     sigmoid = {**dbg.BASELINE, "activation": "sigmoid", "hidden_bias": 0.0}
     accuracies = [dbg.run({**sigmoid, "seed": s}, diagnose_it=False).val_accuracy for s in SEEDS]
     assert np.median(accuracies) < dbg.LEARNS_ABOVE
+
+
+def test_the_reference_fix_of_zero_init_is_the_checklists_advice():
+    # 09's checker and solutions repair zero_init the way the checklist advises (He, measured
+    # above to learn on every seed where Xavier is slower)
+    from backprop_lib.exercises import remedies
+
+    diagnosis = dbg.run(dbg.broken("zero_init")).diagnosis
+    assert remedies.REFERENCE_FIXES["zero_init"].items() <= diagnosis.fix.items()

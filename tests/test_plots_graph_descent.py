@@ -244,3 +244,13 @@ def test_regime_title_never_rounds_onto_a_regime_edge():
     assert "lr·a = 2)" in dplots.regime_title(S.descend(bowl, [1.0], 2.0, 25))
     assert "lr·a = 1.0004" in dplots.regime_title(S.descend(bowl, [1.0], 1.0004, 25))
     assert "lr = 2.24:" in dplots.regime_title(S.descend(bowl, [1.0], 2.2387, 25))
+
+
+def test_a_negative_factor_of_a_product_is_in_parentheses():
+    # "0.222·-0.664" reads as a subtraction; the negative factor goes in parentheses.
+    n = g.neuron()
+    F = len(gplots.forward_order(n["L"]))
+    texts = [gplots.describe_step(n["L"], F + k) for k in range(1, F + 1)]
+    assert any("(−" in t for t in texts), texts
+    for t in texts:
+        assert "·-" not in t and "·−" not in t, t

@@ -159,11 +159,27 @@ def test_both_loss_curves_fit_the_y_range_alike():
     _, (ax1, ax2) = plt.subplots(1, 2)
     tplots.update_loss_curve(tplots.plot_loss_curve(h, ax=ax1, log=True), h)
     lplots.update_loss_curve(lplots.loss_curve(ax2, None, log=True), h)
-    assert np.allclose(ax1.get_ylim(), (0.25 / 1.5, 2.0 * 1.5))
+    assert np.allclose(ax1.get_ylim(), (0.1, 2.0 * 1.5))      # down to the decade 0.25 is in
     assert np.allclose(ax2.get_ylim(), ax1.get_ylim())
     _, ax = plt.subplots()
     assert style.fit_ylim(ax, [1.0, np.nan, 3.0]).tolist() == [1.0, 3.0]       # linear: 5% pad
     assert np.allclose(ax.get_ylim(), (0.9, 3.1))
+
+
+def test_a_log_loss_axis_labels_every_decade_the_loss_spans():
+    # 00's loss falls from about 1.1 to 0.016: the axis must show 10⁻² as well as 10⁰.
+    from backprop_lib.plots import live as lplots
+
+    h = bp.History(layers=[])
+    h.loss = list(np.geomspace(1.1, 0.016, 50))
+    fig, ax = plt.subplots()
+    lplots.loss_curve(ax, h)
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    shown = [t for t in ax.yaxis.get_majorticklocs() if lo <= t <= hi]
+    assert np.allclose(shown, [1e-2, 1e-1, 1e0]), shown
+    labels = [t for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert len(labels) == 3 and all(t.get_text() for t in labels)
 
 
 def test_a_diverged_run_ends_with_a_red_bar_and_says_so(spiral):

@@ -141,37 +141,50 @@ def _share_mistakes(A):
     ]
 
 
-def check_input_dependent_share(fn) -> Answer:
-    """Run ``fn(A)`` on three activation matrices and compare with the reference share."""
-    title = "input_dependent_share"
-    for what, A in _cases_share():
-        got, answer = call(fn, A, reference=reference_input_dependent_share, title=title,
-                           on=f"on {what}: ")
+def _check_one_number(fn, cases, reference, title: str, *, mistakes, per_unit, rtol: float,
+                      success: str) -> Answer:
+    """The skeleton shared by the checkers whose answer is one number: run ``fn`` on each case,
+    name a missing `return`, an array where one number belongs (``per_unit(what, X, shape)``
+    gives the message, or None), a known mistake (``mistakes(X)``: (value, message) pairs),
+    else compare with ``reference`` at relative tolerance ``rtol``."""
+    for what, X in cases:
+        got, answer = call(fn, X, reference=reference, title=title, on=f"on {what}: ")
         if answer is not None:
             return answer
         if got is None:
-            return fall_back(reference_input_dependent_share, "your function returned None; did "
-                             "you forget `return`?", title)
+            return fall_back(reference, "your function returned None; did you forget `return`?",
+                             title)
         shape = np.shape(got)
-        if shape in [(A.shape[1],), (A.shape[0],)]:
-            return fall_back(reference_input_dependent_share, f"on {what}: you returned "
-                             f"{shape[0]} numbers; average the per-unit variances over the "
-                             "units (.mean()) and divide by the total: one number", title)
+        message = per_unit(what, X, shape)
+        if message is not None:
+            return fall_back(reference, message, title)
         try:
             value = number(got)
         except (TypeError, ValueError):
-            return fall_back(reference_input_dependent_share, f"on {what}: expected one number, "
-                             f"got {type(got).__name__} of shape {shape}", title)
-        expected = reference_input_dependent_share(A)
-        if np.isclose(value, expected, rtol=1e-6, atol=1e-12):
+            return fall_back(reference, f"on {what}: expected one number, got "
+                             f"{type(got).__name__} of shape {shape}", title)
+        expected = reference(X)
+        if np.isclose(value, expected, rtol=rtol, atol=1e-12):
             continue
-        for wrong, message in _share_mistakes(A):
-            if np.isclose(value, wrong, rtol=1e-6, atol=1e-12):
-                return fall_back(reference_input_dependent_share, f"on {what}: {message}", title)
-        return fall_back(reference_input_dependent_share, f"on {what}: yours {value:.6g}, "
-                         f"expected {expected:.6g}", title)
-    return Answer(True, f"{title}: correct ✓ (about 1 for centred units, about 0 for constant "
-                        "ones)", use=fn)
+        for wrong, message in mistakes(X):
+            if np.ndim(wrong) == 0 and np.isclose(value, wrong, rtol=rtol, atol=1e-12):
+                return fall_back(reference, f"on {what}: {message}", title)
+        return fall_back(reference, f"on {what}: yours {value:.6g}, expected {expected:.6g}",
+                         title)
+    return Answer(True, f"{title}: correct ✓ ({success})", use=fn)
+
+
+def check_input_dependent_share(fn) -> Answer:
+    """Run ``fn(A)`` on three activation matrices and compare with the reference share."""
+    def per_unit(what, A, shape):
+        if shape in [(A.shape[1],), (A.shape[0],)]:
+            return (f"on {what}: you returned {shape[0]} numbers; average the per-unit variances "
+                    "over the units (.mean()) and divide by the total: one number")
+        return None
+    return _check_one_number(fn, _cases_share(), reference_input_dependent_share,
+                             "input_dependent_share", mistakes=_share_mistakes,
+                             per_unit=per_unit, rtol=1e-6,
+                             success="about 1 for centred units, about 0 for constant ones")
 
 
 __all__ = ["check_alignment", "check_input_dependent_share", "reference_alignment",
@@ -321,33 +334,14 @@ def _slope_mistakes(Z):
 
 def check_tanh_slope_gain(fn) -> Answer:
     """Run ``fn(Z)`` on pre-activations of three sizes and compare with mean((1 - tanh²)²)."""
-    title = "tanh_slope_gain"
-    for what, Z in _cases_slope():
-        got, answer = call(fn, Z, reference=reference_tanh_slope_gain, title=title,
-                           on=f"on {what}: ")
-        if answer is not None:
-            return answer
-        if got is None:
-            return fall_back(reference_tanh_slope_gain, "your function returned None; did you "
-                             "forget `return`?", title)
-        expected = reference_tanh_slope_gain(Z)
-        if np.shape(got) == (Z.shape[1],):
-            return fall_back(reference_tanh_slope_gain, f"on {what}: one number per unit; "
-                             "average over all entries (np.mean without an axis)", title)
-        try:
-            value = number(got)
-        except (TypeError, ValueError):
-            return fall_back(reference_tanh_slope_gain, f"on {what}: expected one number, got "
-                             f"{type(got).__name__} of shape {np.shape(got)}", title)
-        if np.isclose(value, expected, rtol=1e-7, atol=1e-12):
-            continue
-        for wrong, message in _slope_mistakes(Z):
-            if np.ndim(wrong) == 0 and np.isclose(value, wrong, rtol=1e-7, atol=1e-12):
-                return fall_back(reference_tanh_slope_gain, f"on {what}: {message}", title)
-        return fall_back(reference_tanh_slope_gain, f"on {what}: yours {value:.6g}, expected "
-                         f"{expected:.6g}", title)
-    return Answer(True, f"{title}: correct ✓ (near 1 in the linear regime, far below when Z "
-                        "spreads)", use=fn)
+    def per_unit(what, Z, shape):
+        if shape == (Z.shape[1],):
+            return (f"on {what}: one number per unit; average over all entries (np.mean without "
+                    "an axis)")
+        return None
+    return _check_one_number(fn, _cases_slope(), reference_tanh_slope_gain, "tanh_slope_gain",
+                             mistakes=_slope_mistakes, per_unit=per_unit, rtol=1e-7,
+                             success="near 1 in the linear regime, far below when Z spreads")
 
 
 __all__ += ["check_tanh_slope_gain", "reference_tanh_slope_gain"]

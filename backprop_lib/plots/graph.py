@@ -51,6 +51,13 @@ def total_steps(root: Value) -> int:
     return 2 * len(forward_order(root))
 
 
+def _factor(x: float) -> str:
+    """A factor of a printed product: a negative one in parentheses with a true minus sign,
+    so that 0.222·(−0.664) cannot be read as a subtraction."""
+    text = f"{x:.3g}"
+    return f"(−{text[1:]})" if text.startswith("-") else text
+
+
 def describe_step(root: Value, step: int) -> str:
     """One sentence for step ``step`` of ``pass_state``: what was just computed."""
     fwd = forward_order(root)
@@ -63,7 +70,7 @@ def describe_step(root: Value, step: int) -> str:
         return f"forward {step}/{F}: {v.name} = {v.op}({args}) = {v.data:.4g}"
     k = step - F
     node = backward_order(root)[k - 1]
-    parts = [f"dL/d{i.name} += {g:.3g}·{node.grad:.3g}" for i, g in
+    parts = [f"dL/d{i.name} += {_factor(g)}·{_factor(node.grad)}" for i, g in
              zip(node.inputs, node.local_grads)]
     return f"backward {k}/{F}: from {node.name}: " + ";  ".join(parts)
 

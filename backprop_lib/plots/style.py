@@ -9,6 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import LogLocator
 
 # Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black
@@ -50,21 +52,57 @@ def log_axis(ax, which: str = "y") -> None:
     (ax.yaxis if which == "y" else ax.xaxis).set_minor_locator(LogLocator(subs=(2.0, 5.0)))
 
 
+def _text_width(text: str, prop: FontProperties) -> float:
+    """Width of ``text`` set in ``prop``, in points, measured from the font (no renderer)."""
+    return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def wrap_to_width(text: str, width_points: float, prop: FontProperties) -> str:
+    """``text`` with its lines broken between words so that each fits in ``width_points``,
+    measured in the font ``prop`` (a word longer than the width gets a line of its own).
+    Line breaks already in ``text`` are kept."""
+    lines = []
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(candidate, prop) > width_points:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def caption(fig, text: str) -> None:
-    """A one-line caption under the figure: what to notice."""
-    fig.supxlabel(text, fontsize="medium", style="italic")
+    """A caption under the figure: what to notice. Wrapped to the figure's width (a single
+    long line would be clipped at the figure's edges); a constrained layout leaves room for
+    every line, and a figure without a layout engine gets its bottom margin raised to fit."""
+    prop = FontProperties(size="medium", style="italic")
+    wrapped = wrap_to_width(text, 0.96 * fig.get_figwidth() * 72, prop)
+    fig.supxlabel(wrapped, fontproperties=prop)
+    if fig.get_layout_engine() is None:
+        lines = wrapped.count("\n") + 1
+        size = prop.get_size_in_points()
+        needed = (lines * 1.3 * size + 36) / 72 / fig.get_figheight()   # + ticks and a label
+        fig.subplots_adjust(bottom=min(0.5, max(fig.subplotpars.bottom, needed)))
 
 
 def fit_ylim(ax, values) -> np.ndarray:
     """Fit ``ax``'s y range to the finite ``values`` (the positive ones on a log axis), with a
     margin: a factor 1.5 on a log axis, 5% of the range on a linear one. Returns the values it
-    fitted (empty: the range is left as it was)."""
+    fitted (empty: the range is left as it was).
+
+    On a log axis the range also reaches down to the power of ten just below the smallest
+    value: a loss ending at 0.016 then shows a labelled 10⁻² rather than ending just above it
+    (0.016 / 1.5 = 0.011) with a single labelled decade."""
     y = np.asarray(values, dtype=float).reshape(-1)
     y = y[np.isfinite(y) & (y > 0)] if ax.get_yscale() == "log" else y[np.isfinite(y)]
     if y.size:
         lo, hi = float(y.min()), float(y.max())
         if ax.get_yscale() == "log":
-            ax.set_ylim(lo / 1.5, hi * 1.5)
+            ax.set_ylim(min(lo / 1.5, 10.0 ** np.floor(np.log10(lo))), hi * 1.5)
         else:
             pad = 0.05 * (hi - lo) + 1e-12
             ax.set_ylim(lo - pad, hi + pad)

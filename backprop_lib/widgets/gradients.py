@@ -3,8 +3,8 @@ the weights, and see the error that reaches each layer (with theory's prediction
 diagram going dark, and the activations saturating.
 
 Each control builds a fresh network with the same seed and runs ONE forward and backward pass
-(``bp.gradient_profile``: no training), which at width 32 on 256 examples takes a few
-milliseconds even at 25 hidden layers; redrawing the figure costs more than computing it.
+(``bp.gradient_profile``: no training); redrawing the figure costs more than computing it
+(``make bench-widgets`` measures both, per move).
 """
 
 from __future__ import annotations

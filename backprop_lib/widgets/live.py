@@ -31,8 +31,8 @@ class LiveTraining:
     """A live training view: build it, show ``.widget``, then ``run()``.
 
     ``every``: redraw every that many steps (default: about ``frames`` pictures in all).
-    ``resolution``: grid points a side for the decision regions (80: about 1 ms a frame for a
-    small network; drawing and encoding the PNG cost about 80 ms).
+    ``resolution``: grid points a side for the decision regions (80 by default; evaluating the
+    grid costs far less than drawing and encoding the picture: ``make bench-widgets`` measures it).
     The remaining keyword arguments go to ``bp.train`` (``callback`` too: it is called after ours).
     """
 

@@ -12,7 +12,7 @@ from .forward import Explorer
 
 def loss_explorer(z: float = -4.0, target: int = 1) -> Explorer:
     """A slider for the logit z (p = σ(z)) and a menu for the target (0 or 1). Moving z only
-    moves markers; changing the target recomputes the curves (321 points, a few ms)."""
+    moves markers; changing the target recomputes the curves (321 points)."""
     with plt.ioff():
         fig, artists = lplots.logit_loss_figure(z, target)
     controls = {

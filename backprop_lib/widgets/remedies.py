@@ -1,15 +1,15 @@
 """Controls for the remedies (notebooks 08 and 09).
 
 - ``init_explorer``: depth, activation and init; ONE forward and backward pass of a fresh network
-  (width 32, 256 points): about 5 ms with the redraw (measured).
+  (width 32, 256 points).
 - ``norm_explorer``: depth, activation, init and the normalization; the per-layer error at init
-  and a short training run (32 steps at batch 64) with and without normalization: about
-  0.05-0.1 s of CPU per change (measured), most of it the BatchNorm run.
+  and a short training run (32 steps at batch 64) with and without normalization.
 - ``clipping_explorer``: the learning rate, the weight gain and the clipping threshold; two
-  short runs (140 steps, 10 hidden ReLU layers) without and with clipping: about 0.1 s of CPU.
+  short runs (140 steps, 10 hidden ReLU layers) without and with clipping.
 
 Each returns a VBox with ``.controls`` (name -> widget), ``.figure`` (the matplotlib figure,
-updated in place) and ``.last_seconds`` (how long the last update took) attached.
+updated in place) and ``.last_seconds`` (how long the last update took) attached;
+``make bench-widgets`` measures each move (computing and drawing apart).
 """
 
 from __future__ import annotations

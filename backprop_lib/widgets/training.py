@@ -53,7 +53,7 @@ class LiveTraining:
               show: bool = True, **kw):
         """Run ``bp.train`` and redraw every ``every`` steps and at the end; returns the History.
 
-        Each redraw costs a few tens of milliseconds (more on a slow machine), so keep
+        A redraw costs far more than a step (``make bench-widgets`` measures a redraw), so keep
         ``every`` at a few percent of the steps."""
         if show:
             self._ipython_display_()
