@@ -67,9 +67,9 @@ lite: $(STAMP)
 
 # Every lesson of build/lite run in headless Chromium with only 127.0.0.1 reachable; timings to
 # build/lite_report.json. A failing run is retried once (failed lessons only). It takes
-# minutes per lesson (see README): `make browser` runs it when LITE_IN_BROWSER=1.
+# a minute or two per lesson (see README): `make browser` runs it unless LITE_IN_BROWSER=0.
 LITE_PYTEST := $(BIN)/python -m pytest tests/browser/test_lite_in_browser.py
-LITE_IN_BROWSER ?= 0
+LITE_IN_BROWSER ?= 1
 browser-lite: $(STAMP)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \

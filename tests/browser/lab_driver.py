@@ -11,6 +11,7 @@ in ``test_widgets_in_browser.py``. Measured facts behind the choices: ``/work/sh
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import secrets
@@ -39,6 +40,20 @@ CONTROL_SELECTOR = ".widget-slider, .widget-dropdown"
 FIGURE_SELECTOR = ".jupyter-matplotlib-canvas-div canvas, .widget-output img, img.widget-image"
 # Console errors that are JupyterLab's own start-up races, invisible to a learner.
 DEEP = 20.0           # the depth the course's latency target is about (20 hidden layers)
+
+
+def _readout_value(shown: str, now, value: float) -> float:
+    """What to type into a slider's readout to put its handle at ``value``. A log slider's handle
+    moves in exponents (aria-valuenow 0 while the readout shows 1.00): there the readout takes
+    10**value; typing the exponent itself would land on the value it already has."""
+    try:
+        shown_value, handle = float(shown.replace("\u2212", "-")), float(now)
+    except (TypeError, ValueError):
+        return value
+    if not math.isclose(shown_value, handle, rel_tol=1e-3, abs_tol=1e-9) and \
+            math.isclose(shown_value, 10 ** handle, rel_tol=1e-2):
+        return 10 ** value
+    return value
 LATE_FIGURE_S = 5.0   # how long a figure may take to appear after the kernel fell quiet
 IGNORED_CONSOLE = (
     # JupyterLab's debugger sidebar asks a kernel that is still starting; harmless race.
@@ -655,7 +670,7 @@ class NotebookSession:
                 res.action = f"skipped (already at {_number_text(str(deep))})"
                 return res
             if move == "deep":
-                target = _number_text(str(deep))
+                target = _number_text(str(_readout_value(res.before, now, deep)))
                 res.action = f"type {target} into the readout"
                 readout.click()
                 self.page.keyboard.press("ControlOrMeta+a")
