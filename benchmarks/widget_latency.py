@@ -133,10 +133,16 @@ def _first_moves(data: dict, lesson: str) -> list[dict]:
 def _lesson_explorers():
     """(lesson, name, build, moves): every explorer of the lessons, built as the notebooks
     build them, and a few moves (control name, value) like the browser test's."""
+    import numpy as np
+
     import backprop_lib as bp
-    from backprop_lib import surfaces
+    from backprop_lib import graph, surfaces
+    from backprop_lib.slices import weight_slice
+    from backprop_lib.widgets import backward as wbackward
     from backprop_lib.widgets import descent, remedies, training
+    from backprop_lib.widgets import forward as wforward
     from backprop_lib.widgets import gradients as wgrad
+    from backprop_lib.widgets import graph as wgraph
     from backprop_lib.widgets import losses as wlosses
     from backprop_lib.widgets import residual as wresidual
 
@@ -145,7 +151,23 @@ def _lesson_explorers():
     Xtr, Xte, ytr, _ = bp.datasets.train_test_split(Xd, yd, 0.25, seed=0)
     Xtr, _ = bp.datasets.standardize(Xtr, Xte)
     X, y = Xtr[:256], ytr[:256]
+    Xx, yx = bp.datasets.xor(n=80, noise=0.25, seed=0)          # as lessons 01, 03 and 04 do
+    L = graph.neuron(1.5, 0.8, -0.5, 1.0)["L"].backward()
+    Xm, labels = bp.datasets.moons(8, seed=0)
+    rng = np.random.default_rng(0)
+    model = bp.Sequential([bp.Dense(2, 3), bp.Sigmoid(), bp.Dense(3, 1)])
+    model.layers[0].W.value[...] = rng.normal(0, 0.8, (2, 3))
+    model.layers[2].W.value[...] = rng.normal(0, 0.8, (3, 1))
+    s = weight_slice(model, Xm, labels.reshape(-1, 1).astype(float), bp.mse, "dense1.W", (0, 1))
     out = [
+        ("01", "neuron", lambda: wforward.neuron_explorer(Xx, yx),
+         [("w1", 1.1), ("w1", 1.0), ("b", 0.1)]),
+        ("01", "tiny network", lambda: wforward.tiny_network_explorer(Xx, yx),
+         [("b1", 5.5), ("b1", 5.0), ("v1", 10.5)]),
+        ("03", "pass", lambda: wgraph.pass_explorer(L, step=0),
+         [("step", 1), ("step", 0), ("step", 2)]),
+        ("04", "tangent", lambda: wbackward.tangent_explorer(s),
+         [("w", s.w0 + 0.05), ("w", s.w0), ("w", s.w0 - 0.05)]),
         ("02", "loss", lambda: wlosses.loss_explorer(), [("z", -3.9), ("z", -4.0), ("target", 0)]),
         ("05", "learning rate", lambda: descent.learning_rate_explorer(surfaces.quadratic(1.0)),
          [("lr", 0.3 * 10 ** 0.05), ("lr", 0.3), ("lr", 0.3 * 10 ** 0.05)]),

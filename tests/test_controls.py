@@ -60,12 +60,15 @@ def test_ipympl_canvas_is_used_in_place():
 def test_a_setting_seen_before_is_shown_again_not_drawn_again():
     # ipympl, as if a page showed the canvas: show(key) draws a new setting and keeps its
     # picture; the same setting again puts those pixels back (no drawing), and the artists
-    # were moved to that setting by the caller, so a redraw would give the same picture
+    # were moved to that setting by the caller, so a redraw would give the same picture.
+    # 4.6 inches at 100 dpi is 459.99999... pixels in floats, 460 in the canvas's buffer (01's
+    # network explorer never showed a kept picture while the two were compared)
     code = (
         "import matplotlib; matplotlib.use('module://ipympl.backend_nbagg'); "
         "import matplotlib.pyplot as plt, numpy as np; "
         "from backprop_lib.widgets.controls import LiveFigure; "
-        "fig, ax = plt.subplots(); (line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-2, 2); "
+        "fig, ax = plt.subplots(figsize=(9.6, 4.6), dpi=100); "
+        "(line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-2, 2); "
         "live = LiveFigure(fig); "
         "fig.canvas._handle_message(fig.canvas, {'type': 'initialized'}, []); "
         "px = lambda: np.asarray(fig.canvas.buffer_rgba()).copy(); "

@@ -116,9 +116,9 @@ class LiveFigure:
         canvas = self.fig.canvas
         if key is None or not self.interactive or getattr(canvas, "syncing_data_url", True):
             return self.refresh()
-        size = _pixel_size(self.fig)
+        size = _pixel_size(canvas)
         kept = self.frames.get(key)
-        if kept is not None and kept[0] == size and getattr(canvas, "_lastKey", None) == size:
+        if kept is not None and kept[0] == size:
             self.frames.move_to_end(key)
             pixels = np.asarray(canvas.get_renderer().buffer_rgba())
             pixels[...] = np.frombuffer(zlib.decompress(kept[1]), np.uint8).reshape(pixels.shape)
@@ -128,17 +128,22 @@ class LiveFigure:
             self.reused += 1
             self.shown = key
             return
-        if self.shown is not None and getattr(canvas, "_lastKey", None) == size:
+        if self.shown is not None:
             self._keep(self.shown)    # the picture the page drew before this move, if not kept
         canvas.draw()
         self.shown = key
         self._keep(key)
 
     def _keep(self, key):
-        if key in self.frames:
+        """Keep the canvas's picture as ``key``'s, if the canvas holds one at its current size."""
+        renderer = getattr(self.fig.canvas, "renderer", None)     # None before the first draw
+        if key in self.frames or renderer is None:
             return
-        pixels = np.asarray(self.fig.canvas.get_renderer().buffer_rgba())
-        self.frames[key] = (_pixel_size(self.fig), zlib.compress(pixels.tobytes(), 1))
+        pixels = np.asarray(renderer.buffer_rgba())
+        size = (pixels.shape[1], pixels.shape[0], renderer.dpi)
+        if size != _pixel_size(self.fig.canvas):     # drawn before the page resized it
+            return
+        self.frames[key] = (size, zlib.compress(pixels.tobytes(), 1))
         while len(self.frames) > self.max_frames:
             self.frames.popitem(last=False)
 
@@ -157,10 +162,13 @@ class LiveFigure:
             self._show()
 
 
-def _pixel_size(fig):
-    """What matplotlib's Agg canvas keys its renderer on: width, height (pixels), dpi."""
-    w, h = fig.bbox.size
-    return w, h, fig.dpi
+def _pixel_size(canvas):
+    """The size of the picture the canvas draws now: width and height in whole pixels (its
+    buffer's), dpi. Not ``figure.bbox.size``: a 4.6-inch height at 100 dpi is 459.99999...
+    there and 460 pixels here, and comparing the two never matched: 01's network sliders never
+    showed a kept picture again."""
+    w, h = canvas.get_width_height(physical=True)
+    return int(w), int(h), canvas.figure.dpi
 
 
 def setting_key(values: dict) -> tuple:
