@@ -1,7 +1,7 @@
 """Widget latencies: measured in a real browser, and broken down inside the kernel.
 
     python benchmarks/widget_latency.py [build/widget_latency.json]
-    python benchmarks/widget_latency.py --kernel [--repeat 3]
+    python benchmarks/widget_latency.py --kernel [--repeat 3] [--no-kept-text]
 
 The first form reads the timings that ``tests/browser/test_widgets_in_browser.py`` writes
 (``make browser``) and prints, per lesson, the median and the 90th percentile of every move's
@@ -15,7 +15,8 @@ the machine.
 ``--kernel`` builds each lesson's explorers without a browser (ipympl's canvas, no page) and
 splits each move's CPU time into what the widget computes and what showing the figure costs
 (matplotlib's Agg drawing plus ipympl's PNG), so a slow move says where its time goes;
-``--repeat 2`` makes every move twice (the second time, a setting seen before).
+``--repeat 2`` makes every move twice (the second time, a setting seen before);
+``--no-kept-text`` draws every label at every redraw (``widgets/kept_text.py`` off), to compare.
 """
 
 from __future__ import annotations
@@ -193,6 +194,13 @@ def _lesson_explorers():
     return out
 
 
+def _shown_by_a_page(canvas):
+    """As if a page showed the ipympl canvas: it then draws and sends each picture at once."""
+    canvas.syncing_data_url = False
+    if canvas not in canvas.manager.web_sockets:
+        canvas.manager.web_sockets.append(canvas)
+
+
 def kernel_breakdown(repeat: int = 1, out=sys.stdout):
     """Per explorer and move: CPU ms of the whole update, of which showing the figure (Agg
     drawing plus ipympl's PNG, or a kept picture put back: "reused")."""
@@ -205,11 +213,7 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
     original = C.LiveFigure.show
 
     def timed_show(self, key=None):
-        # as if a page showed the canvas: ipympl then draws and sends at once
-        canvas = self.fig.canvas
-        canvas.syncing_data_url = False
-        if canvas not in canvas.manager.web_sockets:
-            canvas.manager.web_sockets.append(canvas)
+        _shown_by_a_page(self.fig.canvas)
         t = time.process_time()
         original(self, key)
         spent["show"] += time.process_time() - t
@@ -225,6 +229,11 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
                   file=out)
             controls = box.controls
             live = box.live
+            t = time.process_time()
+            _shown_by_a_page(live.fig.canvas)
+            live.fig.canvas.draw()        # the first picture, which the page asks for
+            print(f"{lesson} {name:23} {'(first picture)':28} "
+                  f"{(time.process_time() - t) * 1e3:6.0f}", file=out)
             for control, value in steps * repeat:
                 if controls[control].value == value:
                     continue
@@ -246,6 +255,10 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--kernel" in argv:
         repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
+        if "--no-kept-text" in argv:       # for comparison: every label drawn at every redraw
+            from backprop_lib.widgets import controls
+
+            controls.keep_text_pictures = lambda canvas: canvas
         kernel_breakdown(repeat)
         return 0
     path = Path(argv[0]) if argv else DEFAULT

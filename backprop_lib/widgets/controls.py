@@ -16,6 +16,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots.live import freeze_layout
+from .kept_text import keep_text_pictures
 
 
 def slider(description: str, value: float, min: float, max: float, step: float = 0.01,
@@ -97,6 +98,7 @@ class LiveFigure:
             # page asks the kernel for a new picture): a second full drawing of every move,
             # after the one show() makes. This figure is redrawn by show() and refresh() only.
             fig.stale_callback = None
+            keep_text_pictures(fig.canvas)     # labels drawn once, pasted at every redraw
             self.widget = fig.canvas
         else:
             self.widget = W.Output()
