@@ -12,7 +12,7 @@ from matplotlib.colors import LogNorm
 
 from ..regimes import CRAWL_BELOW, path_regime
 from ..surfaces import Path, Surface, descend
-from .style import PALETTE, SEQUENTIAL_CMAP, color, linestyle, new_figure
+from .style import PALETTE, SEQUENTIAL_CMAP, color, linestyle, log_axis, new_figure
 from .style import caption as add_caption
 
 LOSS_FLOOR = 1e-16          # a loss of exactly 0 cannot be drawn on a log axis
@@ -128,10 +128,10 @@ def path_on_surface(surface: Surface, paths, ax=None, caption: str | None = None
 def loss_curves(paths: dict, ax=None, caption: str | None = None, first_color: int = 0):
     """Loss per step of each path in {label: Path}, log y axis. Returns the figure."""
     fig, ax = _axes(ax)
+    log_axis(ax)
     for i, (label, path) in enumerate(paths.items()):
-        ax.semilogy(np.arange(len(path.losses)), _losses(path), color=color(i + first_color),
-                    ls=linestyle(i),
-                    lw=1.8, label=label + (" (diverged)" if path.diverged else ""))
+        ax.plot(np.arange(len(path.losses)), _losses(path), color=color(i + first_color),
+                ls=linestyle(i), lw=1.8, label=label + (" (diverged)" if path.diverged else ""))
     ax.set_xlabel("step")
     ax.set_ylabel("loss (log scale)")
     ax.legend(fontsize=8)
@@ -193,8 +193,9 @@ def lr_explorer(surface: Surface, lr: float = 0.3, start=None, steps: int = 25,
     if surface.dim == 1:
         _fit_1d(ax0, surface, path)
     ax0.legend(fontsize=8, loc="upper center")
-    (curve,) = ax1.semilogy(np.arange(len(path.losses)), _losses(path), "o-", ms=3,
-                            color=PALETTE[3], label="loss")
+    log_axis(ax1)
+    (curve,) = ax1.plot(np.arange(len(path.losses)), _losses(path), "o-", ms=3,
+                        color=PALETTE[3], label="loss")
     ax1.set_xlim(-0.5, steps + 0.5)
     ax1.set_ylim(1e-12, 1e5)
     ax1.set_xlabel("step")
@@ -236,7 +237,8 @@ def regime_map(curvature: float = 1.0, lrs=None, ax=None, caption: str | None = 
     fig, ax = _axes(ax)
     a = float(curvature)
     lrs = np.geomspace(1e-3 / a, 6.0 / a, 300) if lrs is None else np.asarray(lrs, dtype=float)
-    ax.semilogx(lrs, np.abs(1 - lrs * a), color=PALETTE[0], lw=2, label="|1 - lr·a| per step")
+    log_axis(ax, "x")
+    ax.plot(lrs, np.abs(1 - lrs * a), color=PALETTE[0], lw=2, label="|1 - lr·a| per step")
     ax.axhline(1.0, color="0.3", lw=0.8, ls=":")
     spans = [("crawl", lrs[0], CRAWL_BELOW / a), ("converge", CRAWL_BELOW / a, 1 / a),
              ("oscillate", 1 / a, 2 / a), ("diverge", 2 / a, lrs[-1])]
@@ -262,13 +264,14 @@ def training_curves(histories: dict, x: str = "step", ax=None, caption: str | No
     if x not in ("step", "epoch"):
         raise ValueError(f"x must be 'step' or 'epoch', got {x!r}")
     fig, ax = _axes(ax)
+    log_axis(ax)
     for i, (label, h) in enumerate(histories.items()):
         if x == "step":
             xs, ys = np.arange(1, len(h.loss) + 1), np.asarray(h.loss)
         else:
             xs, ys = np.arange(1, len(h.train_loss) + 1), np.asarray(h.train_loss)
-        ax.semilogy(xs, np.maximum(ys, LOSS_FLOOR), color=color(i), ls=linestyle(i), lw=1.4,
-                    label=label + (" (diverged)" if h.diverged else ""))
+        ax.plot(xs, np.maximum(ys, LOSS_FLOOR), color=color(i), ls=linestyle(i), lw=1.4,
+                label=label + (" (diverged)" if h.diverged else ""))
     ax.set_xlabel(x)
     ax.set_ylabel("training loss (log scale)")
     ax.legend(fontsize=8)
@@ -282,7 +285,7 @@ def compare_training(histories: dict, caption: str | None = None):
     fig, (ax0, ax1) = new_figure(ncols=2, width=5.2, height=4.0)
     training_curves(histories, "step", ax=ax0)
     training_curves(histories, "epoch", ax=ax1)
-    ax0.set_xscale("log")
+    log_axis(ax0, "x")
     ax0.set_title("per step (update)", fontsize=10)
     ax1.set_title("per epoch (pass over the data)", fontsize=10)
     if caption:
