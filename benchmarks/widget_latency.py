@@ -1,7 +1,7 @@
 """Widget latencies: measured in a real browser, and broken down inside the kernel.
 
     python benchmarks/widget_latency.py [build/widget_latency.json]
-    python benchmarks/widget_latency.py --kernel [--repeat 3] [--no-kept-text]
+    python benchmarks/widget_latency.py --kernel [--repeat 3] [--no-kept-text] [--no-light-png]
 
 The first form reads the timings that ``tests/browser/test_widgets_in_browser.py`` writes
 (``make browser``) and prints, per lesson, the median and the 90th percentile of every move's
@@ -16,7 +16,9 @@ the machine.
 splits each move's CPU time into what the widget computes and what showing the figure costs
 (matplotlib's Agg drawing plus ipympl's PNG), so a slow move says where its time goes;
 ``--repeat 2`` makes every move twice (the second time, a setting seen before);
-``--no-kept-text`` draws every label at every redraw (``widgets/kept_text.py`` off), to compare.
+``--no-kept-text`` draws every label at every redraw (``widgets/kept_text.py`` off) and
+``--no-light-png`` sends pictures compressed at zlib's default level (``widgets/png.py`` off),
+to compare.
 """
 
 from __future__ import annotations
@@ -255,10 +257,12 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--kernel" in argv:
         repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
-        if "--no-kept-text" in argv:       # for comparison: every label drawn at every redraw
-            from backprop_lib.widgets import controls
+        from backprop_lib.widgets import controls
 
+        if "--no-kept-text" in argv:       # for comparison: every label drawn at every redraw
             controls.keep_text_pictures = lambda canvas: canvas
+        if "--no-light-png" in argv:       # for comparison: PNG at zlib's default level
+            controls.send_light_png = lambda canvas: False
         kernel_breakdown(repeat)
         return 0
     path = Path(argv[0]) if argv else DEFAULT

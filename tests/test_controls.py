@@ -138,3 +138,40 @@ print(events.count('draw'), len(images))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "1"]
+
+
+def test_a_live_figure_sends_the_same_pictures_lightly_compressed():
+    # widgets/png.py: matplotlib's steps at compress level 1: a new picture whole, then only
+    # the pixels that changed; decoded, the same pixels and modes as matplotlib's own
+    code = """
+import io
+import matplotlib
+matplotlib.use('module://ipympl.backend_nbagg')
+import matplotlib.pyplot as plt, numpy as np
+from PIL import Image
+from backprop_lib.widgets import png
+fig, ax = plt.subplots()
+(line,) = ax.plot([0, 1], [0, 1])
+canvas = fig.canvas
+modes = []
+canvas.set_image_mode = lambda mode, s=canvas.set_image_mode: (modes.append(mode), s(mode))
+decoded = lambda b: np.asarray(Image.open(io.BytesIO(b)))
+out = []
+for ours in (False, True):
+    line.set_ydata([0, 1]); canvas.draw()
+    canvas._png_is_old, canvas._force_full, canvas._last_buff = True, True, np.empty((0, 0))
+    full = png.diff_image(canvas) if ours else type(canvas).get_diff_image(canvas)
+    mode_full = modes[-1]
+    line.set_ydata([1, 0]); canvas.draw()
+    canvas._png_is_old = True
+    diff = png.diff_image(canvas) if ours else type(canvas).get_diff_image(canvas)
+    print(mode_full, modes[-1], end=' ')
+    out.append((decoded(full), decoded(diff), len(full)))
+    print(png.diff_image(canvas) is None, end=' ')          # nothing changed since: nothing
+(f0, d0, n0), (f1, d1, n1) = out
+print((f0 == f1).all(), (d0 == d1).all(), (d1[..., 3] == 0).any())
+print(png.send_light_png(canvas), png.send_light_png(object()))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == [
+        "full diff True full diff True True True True", "True False"]

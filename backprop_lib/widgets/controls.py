@@ -17,6 +17,7 @@ import numpy as np
 
 from ..plots.live import freeze_layout
 from .kept_text import keep_text_pictures
+from .png import send_light_png
 
 
 def slider(description: str, value: float, min: float, max: float, step: float = 0.01,
@@ -99,6 +100,7 @@ class LiveFigure:
             # after the one show() makes. This figure is redrawn by show() and refresh() only.
             fig.stale_callback = None
             keep_text_pictures(fig.canvas)     # labels drawn once, pasted at every redraw
+            send_light_png(fig.canvas)         # encoded 2-3x faster, a few percent larger
             self.widget = fig.canvas
         else:
             self.widget = W.Output()
