@@ -19,9 +19,25 @@ def test_controls_report_only_when_released():
                     controls.log_slider("lr", 0.1, -3, 1)]:
         assert control.continuous_update is False
     assert controls.log_slider("lr", 0.1, -3, 1).max == 1
+    assert controls.log_slider("lr", 0.1, -3, 1).min == -3
     assert controls.dropdown("activation", ["tanh", "relu"]).value == "tanh"
     box = controls.panel([controls.slider("w", 0, -1, 1)], W.Output(), title="t")
     assert isinstance(box, W.VBox) and len(box.children) == 3
+
+
+def test_a_log_sliders_steps_pass_through_its_starting_value():
+    # 0.03 on a grid of 10**(-3 + 0.1 k) is between steps: the arrow keys went 0.03 -> 0.0398
+    # -> 0.0316 and never back to the lesson's setting (or its kept picture)
+    import math
+
+    lr = controls.log_slider("lr", 0.03, -3, 0, step=0.1)
+    assert lr.value == 0.03 and -3 <= lr.min < -3 + 0.1 and 0 - 0.1 < lr.max <= 0
+    steps = (math.log10(0.03) - lr.min) / lr.step
+    assert abs(steps - round(steps)) < 1e-9            # the start is a whole number of steps
+    after = 10 ** (lr.min + (round(steps) + 1) * lr.step)
+    back = 10 ** (lr.min + round(steps) * lr.step)
+    assert math.isclose(after, 0.03 * 10 ** 0.1)
+    assert controls.setting_key({"lr": back}) == controls.setting_key({"lr": 0.03})
 
 
 def test_inline_backend_refreshes_through_an_output_widget():

@@ -8,6 +8,7 @@ of a move's time: ``python benchmarks/widget_latency.py --kernel``).
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from collections import OrderedDict
@@ -34,8 +35,15 @@ def int_slider(description: str, value: int, min: int, max: int, step: int = 1,
 
 def log_slider(description: str, value: float, min_exp: float, max_exp: float,
                step: float = 0.1, **kw) -> W.FloatLogSlider:
-    """A slider over 10**min_exp .. 10**max_exp, evenly spaced in the exponent."""
-    return W.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=step,
+    """A slider over 10**min_exp .. 10**max_exp, evenly spaced in the exponent, whose steps pass
+    through ``value``: one step right and one step left comes back to it (0.03 -> 0.0378 ->
+    0.03, not 0.0316), so a learner can return to where the lesson started, and the picture
+    kept for it is shown again. The ends move inwards to the last step inside the range."""
+    exponent = math.log10(value)
+    below = math.floor((exponent - min_exp) / step + 1e-9)      # whole steps down to min_exp
+    above = math.floor((max_exp - exponent) / step + 1e-9)
+    return W.FloatLogSlider(value=value, base=10, min=exponent - below * step,
+                            max=exponent + above * step, step=step,
                             description=description, continuous_update=False,
                             readout_format=".3g", style={"description_width": "initial"}, **kw)
 
