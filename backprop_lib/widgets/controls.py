@@ -9,6 +9,7 @@ of a move's time: ``python benchmarks/widget_latency.py --kernel``).
 from __future__ import annotations
 
 import math
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -17,6 +18,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots.live import freeze_layout
+from .ahead import moving
 from .kept_text import keep_text_pictures
 from .png import send_light_png
 
@@ -191,44 +193,62 @@ def setting_key(values: dict) -> tuple:
 
 
 def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
-            timing: str = "updated in"):
+            timing: str = "updated in", ahead=None):
     """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
     line, the live figure underneath. Any change calls ``update(**values)``, which moves the
-    figure's artists, then ``live.show(values)``. Returns the VBox with ``.controls``,
-    ``.figure``, ``.live`` and ``.last_seconds`` (the time of the last update) attached."""
+    figure's artists, then ``live.show(values)``; with ``ahead`` (a ``widgets.ahead.Ahead``)
+    the settings one step away are then computed in the background. Returns the VBox with
+    ``.controls``, ``.figure``, ``.live``, ``.ahead`` and ``.last_seconds`` (the time of the
+    last update) attached."""
     status = W.HTML("")
     box = panel(list(controls.values()) + [status], live.widget, title=title)
 
     def on_change(_change=None):
         start = time.perf_counter()
         values = {name: c.value for name, c in controls.items()}
-        update(**values)
-        live.show(setting_key(values))
+        with moving():                       # background work waits: the move goes first
+            update(**values)
+            live.show(setting_key(values))
         box.last_seconds = time.perf_counter() - start
         status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
+        if ahead is not None:
+            ahead.around(controls)
 
     for control in controls.values():
         control.observe(on_change, names="value")
     live.shown = setting_key({name: c.value for name, c in controls.items()})  # first picture
     box.controls, box.figure, box.live, box.last_seconds = controls, live.fig, live, None
+    box.ahead = ahead
     return box
 
 
 def memoize(fn, size: int = 64):
     """``fn(**settings)`` remembered for the last ``size`` settings: a setting seen before
     costs nothing to compute again (the widgets' computations are deterministic: fixed
-    seeds)."""
+    seeds). Settings are matched as ``setting_key`` matches them; ``has(**settings)`` tells
+    whether one is remembered. Safe to call from a background thread (``widgets.ahead``)."""
     kept: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    def key_of(settings):
+        return setting_key(dict(sorted(settings.items())))
 
     def remembered(**settings):
-        key = tuple(sorted(settings.items()))
-        if key in kept:
-            kept.move_to_end(key)
-            return kept[key]
-        kept[key] = value = fn(**settings)
-        while len(kept) > size:
-            kept.popitem(last=False)
+        key = key_of(settings)
+        with lock:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        value = fn(**settings)                  # not under the lock: a move never waits for it
+        with lock:
+            kept[key] = value
+            while len(kept) > size:
+                kept.popitem(last=False)
         return value
 
-    remembered.kept = kept
+    def has(**settings):
+        with lock:
+            return key_of(settings) in kept
+
+    remembered.kept, remembered.has = kept, has
     return remembered

@@ -14,6 +14,7 @@ import backprop_lib as bp
 
 from ..plots import training as tplots
 from ..plots.live import to_png
+from .ahead import Ahead, pause_point
 from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize
 from .live import show_with_picture
 
@@ -95,13 +96,14 @@ def batch_choices(n: int):
 
 
 def fit(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch_size=None, epochs=150,
-        seed=0):
+        seed=0, callback=None):
     """A fresh ``bp.mlp`` with ``depth`` hidden layers of ``width`` units trained with Adam on
-    (X, y); the same seed gives the same weights and batches. Returns (model, history)."""
+    (X, y); the same seed gives the same weights and batches. Returns (model, history).
+    ``callback`` goes to ``bp.train`` (the explorer's: wait while a move is handled)."""
     k = int(max(y)) + 1
     model = bp.mlp([X.shape[1]] + [width] * depth + [k], activation=activation, seed=seed)
     history = bp.train(model, X, y, optimizer=bp.Adam(lr), epochs=epochs,
-                       batch_size=batch_size or None, seed=seed)
+                       batch_size=batch_size or None, seed=seed, callback=callback)
     return model, history
 
 
@@ -124,7 +126,7 @@ def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch
         "batch_size": dropdown("batch size", batch_choices(len(X)), batch_size or 0),
         "epochs": int_slider("epochs", epochs, 10, 200, step=10),
     }
-    trained = memoize(lambda **settings: fit(X, y, seed=seed, **settings))
+    trained = memoize(lambda **settings: fit(X, y, seed=seed, callback=pause_point, **settings))
     model, history = trained(**{name: c.value for name, c in controls.items()})
     with plt.ioff():
         fig, view = tplots.training_figure(model, X, y, history)
@@ -133,6 +135,7 @@ def training_explorer(X, y, lr=0.03, depth=2, width=16, activation="tanh", batch
         tplots.update_training_figure(view, *trained(**settings))
 
     box = explore(controls, LiveFigure(fig), retrain, timing="retrained and redrawn in",
-                  title="Every change trains a new network from the same seed")
+                  title="Every change trains a new network from the same seed",
+                  ahead=Ahead(trained))       # the settings one step away, trained meanwhile
     box.view = view
     return box
