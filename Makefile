@@ -57,6 +57,15 @@ html: build/html/index.html
 build/html/index.html: $(STAMP) $(NOTEBOOKS) $(PACKAGE) tools/build_html.py
 	$(BIN)/python tools/build_html.py --out build/html
 
+# Where there is no Chromium, a browser target fails under REQUIRE_BROWSER (CI) and otherwise
+# says it skipped and what was not checked: $(call no_chromium,name,what was not checked).
+no_chromium = if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \
+	  echo "$(1): FAILED: no Chromium at $(CHROMIUM) and REQUIRE_BROWSER=$(REQUIRE_BROWSER)"; \
+	  exit 1; \
+	fi; \
+	echo "$(1): SKIPPED: no Chromium at $(CHROMIUM) ($(2))."; \
+	echo "  To run it: sudo apt-get install chromium"
+
 # The in-browser edition: JupyterLite + a Pyodide 0.27.7 kernel + the lessons, as static files.
 # Every Pyodide file is checked against tools/pyodide-0.27.7.lock.json. PYODIDE_SOURCE: where
 # those files come from (a folder, an archive such as the official pyodide-0.27.7.tar.bz2, or
@@ -72,12 +81,7 @@ LITE_PYTEST := $(BIN)/python -m pytest tests/browser/test_lite_in_browser.py
 LITE_IN_BROWSER ?= 1
 browser-lite: $(STAMP)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \
-	    echo "browser-lite: FAILED: no Chromium at $(CHROMIUM) and REQUIRE_BROWSER=$(REQUIRE_BROWSER)"; \
-	    exit 1; \
-	  fi; \
-	  echo "browser-lite: SKIPPED: no Chromium at $(CHROMIUM) (the in-browser edition was not"; \
-	  echo "  checked). To run it: sudo apt-get install chromium"; \
+	  $(call no_chromium,browser-lite,the in-browser edition was not checked); \
 	else \
 	  $(MAKE) --no-print-directory lite || exit 1; \
 	  $(LITE_PYTEST) || \
@@ -89,12 +93,7 @@ browser-lite: $(STAMP)
 # to build/widget_latency.json. A failing run is retried once (failed tests only), never more.
 browser: $(STAMP)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  if [ -n "$(REQUIRE_BROWSER)" ] && [ "$(REQUIRE_BROWSER)" != 0 ]; then \
-	    echo "browser test: FAILED: no Chromium at $(CHROMIUM) and REQUIRE_BROWSER=$(REQUIRE_BROWSER)"; \
-	    exit 1; \
-	  fi; \
-	  echo "browser test: SKIPPED: no Chromium at $(CHROMIUM) (widgets in JupyterLab and the"; \
-	  echo "  offline HTML edition were not checked). To run it: sudo apt-get install chromium"; \
+	  $(call no_chromium,browser test,widgets in JupyterLab and the offline HTML edition were not checked); \
 	else \
 	  $(MAKE) --no-print-directory html || exit 1; \
 	  status=0; \
@@ -112,9 +111,12 @@ bench-widgets: $(STAMP)
 	-$(BIN)/python benchmarks/widget_latency.py
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/widget_latency.py --kernel --repeat 2
 
+# One training step against plain numpy, then the widgets' latencies per lesson beside the
+# targets (from the last `make browser`; `make bench-widgets` adds the kernel-side split).
 bench: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python benchmarks/bench_step.py --warm-allocator
+	-$(BIN)/python benchmarks/widget_latency.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
