@@ -2,6 +2,7 @@
 
     python benchmarks/widget_latency.py [build/widget_latency.json]
     python benchmarks/widget_latency.py --kernel [--repeat 3] [--no-kept-text] [--no-light-png]
+    python benchmarks/widget_latency.py --compare [--rounds 3]
 
 The first form reads the timings that ``tests/browser/test_widgets_in_browser.py`` writes
 (``make browser``) and prints, per lesson, the median and the 90th percentile of every move's
@@ -18,7 +19,9 @@ splits each move's CPU time into what the widget computes and what showing the f
 ``--repeat 2`` makes every move twice (the second time, a setting seen before);
 ``--no-kept-text`` draws every label at every redraw (``widgets/kept_text.py`` off) and
 ``--no-light-png`` sends pictures compressed at zlib's default level (``widgets/png.py`` off),
-to compare.
+to compare. ``--compare`` measures both side by side in one process: every explorer built and
+moved with the speed-ups and without them, in alternation, ``--rounds`` times. Neither runs 06's
+training ahead (``widgets/ahead.py``): CPU time would count the background thread.
 """
 
 from __future__ import annotations
@@ -253,8 +256,66 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
         C.LiveFigure.show = original
 
 
+def compare(rounds: int = 3, out=sys.stdout):
+    """Each explorer's drawn moves (settings not seen before) with the live figure's speed-ups
+    (kept text pictures, light PNG) and without them, built and moved in alternation in one
+    process, ``rounds`` times: per explorer the median CPU ms of a move both ways and their
+    ratio, then the median ratio over every move."""
+    import matplotlib
+
+    matplotlib.use("module://ipympl.backend_nbagg")
+    from backprop_lib.widgets import controls as C
+
+    speedups = C.keep_text_pictures, C.send_light_png
+    plain = (lambda canvas: canvas), (lambda canvas: False)
+
+    def moves_of(build, steps, tools):
+        C.keep_text_pictures, C.send_light_png = tools
+        try:
+            box = build()
+        finally:
+            C.keep_text_pictures, C.send_light_png = speedups
+        _shown_by_a_page(box.live.fig.canvas)
+        box.live.fig.canvas.draw()                    # the page's first picture
+        times = []
+        for control, value in steps:
+            if box.controls[control].value == value:
+                continue
+            reused = box.live.reused
+            t = time.process_time()
+            box.controls[control].value = value
+            if box.live.reused == reused:                 # drawn, not a kept picture
+                times.append((time.process_time() - t) * 1e3)
+        return times
+
+    print(f"{'lesson / explorer':26} {'moves':>5} {'with':>6} {'without':>8} {'ratio':>6}"
+          "  (median CPU ms of a drawn move)", file=out)
+    ratios = []
+    for lesson, name, build, steps in _lesson_explorers():
+        fast, slow = [], []
+        for _ in range(rounds):
+            fast.append(moves_of(build, steps, speedups))
+            slow.append(moves_of(build, steps, plain))
+        pairs = [(f, s) for fr, sr in zip(fast, slow) for f, s in zip(fr, sr)]
+        if not pairs:
+            continue
+        ratios += [f / s for f, s in pairs]
+        f, s = median(p[0] for p in pairs), median(p[1] for p in pairs)
+        print(f"{lesson} {name:23} {len(pairs):5d} {f:6.0f} {s:8.0f} {f / s:6.2f}", file=out)
+    print(f"{'every drawn move':26} {len(ratios):5d} {'':6} {'':8} {median(ratios):6.2f}"
+          f"  (range {min(ratios):.2f}-{max(ratios):.2f})", file=out)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "--compare" in argv or "--kernel" in argv:
+        from backprop_lib.widgets import ahead
+
+        # no training ahead here: CPU time would count the background thread's work in a move
+        ahead.Ahead.around = lambda self, controls: None
+    if "--compare" in argv:
+        compare(int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv else 3)
+        return 0
     if "--kernel" in argv:
         repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
         from backprop_lib.widgets import controls

@@ -134,3 +134,41 @@ def test_a_move_handled_off_the_main_thread_does_not_wait_for_itself():
     t.start()
     t.join(5)
     assert done == [True]
+
+
+def test_settings_computed_ahead_never_push_out_the_ones_visited():
+    calls = []
+    remembered = C.memoize(lambda **s: calls.append(s) or s["x"], size=3, ahead=2)
+    for x in (1, 2, 3):
+        remembered(x=x)                              # visited
+    for x in (10, 11, 12):
+        remembered.prepare(x=x)                      # computed ahead: the last 2 kept
+    assert [k[0][1] for k in remembered.kept] == [1, 2, 3]
+    assert [k[0][1] for k in remembered.prepared] == [11, 12]
+    assert remembered(x=12) == 12 and len(calls) == 6        # a move takes it over
+    assert [k[0][1] for k in remembered.kept] == [2, 3, 12] and len(remembered.prepared) == 1
+    remembered.prepare(x=2)                          # visited already: nothing to do
+    assert len(calls) == 6 and remembered.has(x=11) and not remembered.has(x=10)
+
+
+def test_warnings_raised_while_computing_ahead_are_not_shown():
+    import warnings
+
+    def diverging(**s):
+        warnings.warn(f"diverged at {s}", RuntimeWarning, stacklevel=1)
+        return 0
+
+    shown = []
+    original = warnings.showwarning
+    warnings.showwarning = lambda message, *a, **k: shown.append(str(message))
+    try:
+        ahead = A.Ahead(C.memoize(diverging))
+        ahead.around(_controls())
+        assert _wait_for(lambda: ahead.computed == 8)
+        assert shown == []
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("a move's own warning", RuntimeWarning, stacklevel=1)
+        assert shown == ["a move's own warning"]
+    finally:
+        warnings.showwarning = original

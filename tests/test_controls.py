@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import ipywidgets as W  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 
 from backprop_lib.widgets import controls  # noqa: E402
@@ -31,13 +32,16 @@ def test_a_log_sliders_steps_pass_through_its_starting_value():
     import math
 
     lr = controls.log_slider("lr", 0.03, -3, 0, step=0.1)
-    assert lr.value == 0.03 and -3 <= lr.min < -3 + 0.1 and 0 - 0.1 < lr.max <= 0
+    # the range still holds 0.001 and 1 (06 asks the learner to try both), a step past at most
+    assert lr.value == 0.03 and -3 - 0.1 < lr.min <= -3 and 0 <= lr.max < 0 + 0.1
     steps = (math.log10(0.03) - lr.min) / lr.step
     assert abs(steps - round(steps)) < 1e-9            # the start is a whole number of steps
     after = 10 ** (lr.min + (round(steps) + 1) * lr.step)
     back = 10 ** (lr.min + round(steps) * lr.step)
     assert math.isclose(after, 0.03 * 10 ** 0.1)
     assert controls.setting_key({"lr": back}) == controls.setting_key({"lr": 0.03})
+    with pytest.raises(ValueError, match="'lr': the value must be a positive number, got 0"):
+        controls.log_slider("lr", 0, -3, 0)
 
 
 def test_inline_backend_refreshes_through_an_output_widget():
@@ -191,3 +195,23 @@ print(png.send_light_png(canvas), png.send_light_png(object()))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == [
         "full diff True full diff True True True True", "True False"]
+
+
+def test_a_picture_drawn_before_the_page_was_ready_is_not_kept_under_a_guess():
+    # a move before the page has said it is ready only asks for a drawing later; the canvas's
+    # pixels then show that move's setting, not the one shown before it
+    code = (
+        "import matplotlib; matplotlib.use('module://ipympl.backend_nbagg'); "
+        "import matplotlib.pyplot as plt, numpy as np; "
+        "from backprop_lib.widgets.controls import LiveFigure; "
+        "fig, ax = plt.subplots(); (line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-2, 2); "
+        "live = LiveFigure(fig); live.shown = ('a', 0); "
+        "px = lambda: np.asarray(fig.canvas.buffer_rgba()).copy(); "
+        "line.set_ydata([0, 1]); live.show(('a', 1)); "             # before the page is ready
+        "fig.canvas._handle_message(fig.canvas, {'type': 'initialized'}, []); "
+        "fig.canvas.draw(); "                                        # the page draws: a = 1
+        "line.set_ydata([0, -1]); live.show(('a', -1)); "
+        "line.set_ydata([0, 0]); live.show(('a', 0)); at0 = px(); "
+        "fig.canvas.draw(); print(live.reused, (px() == at0).all())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True"]

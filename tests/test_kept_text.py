@@ -126,3 +126,44 @@ def test_a_live_figure_keeps_its_texts():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.skipif(MPL >= (3, 11), reason="from 3.11 a renderer's height is a whole number")
+def test_a_height_that_is_not_a_whole_number_of_pixels():
+    # before matplotlib 3.11 (the in-browser edition has 3.8.4) a renderer's height is
+    # figure.bbox.height (459.99999... for 4.6 inches at 100 dpi) and its buffer int(height)
+    # rows: kept texts were pasted a row high
+    class FloatHeightCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            w, h = self.figure.bbox.size                   # as matplotlib 3.10 keys it
+            if getattr(self, "_float_key", None) != (w, h):
+                self.renderer, self._float_key = RendererAgg(w, h, self.figure.dpi), (w, h)
+            return self.renderer
+
+    def ink_rows(canvas):
+        canvas.draw()
+        ink = (np.asarray(canvas.buffer_rgba())[..., :3] < 128).any(axis=(1, 2))
+        return np.flatnonzero(ink)[[0, -1]].tolist()
+
+    fig = Figure(figsize=(3, 4.6), dpi=100)
+    fig.text(0.1, 0.5, "Hg", fontsize=20)
+    assert FloatHeightCanvas(fig).get_renderer().height != 460
+    plain = ink_rows(FloatHeightCanvas(fig))
+    assert ink_rows(keep_text_pictures(FloatHeightCanvas(fig))) == plain
+
+
+def test_the_key_follows_the_font_settings():
+    # a picture kept under one font or hinting setting is not pasted under another
+    fig = Figure(figsize=(3, 1), dpi=100)
+    fig.text(0.05, 0.3, "AVAWAY 10⁻⁴", fontsize=20)
+    canvas = keep_text_pictures(FigureCanvasAgg(fig))
+    first = _pixels(canvas)
+    with matplotlib.rc_context({"text.hinting": "no_hinting" if
+                                matplotlib.rcParams["text.hinting"] != "no_hinting" else "auto"}):
+        hinted = _pixels(canvas)
+        assert np.array_equal(hinted, _pixels(_whole_pixel_canvas(fig)))
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Sans Mono"]}):
+        mono = _pixels(canvas)
+        assert np.array_equal(mono, _pixels(_whole_pixel_canvas(fig)))
+    assert not np.array_equal(first, mono)
+    assert np.array_equal(_pixels(canvas), first)

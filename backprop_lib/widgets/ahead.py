@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections import deque
 
 _MOVE_DONE = threading.Event()      # cleared while a move is being handled
@@ -43,6 +44,24 @@ def pause_point(*_):
     returns at once. Takes and ignores ``bp.train``'s step."""
     if getattr(_HERE, "ahead", False):
         _MOVE_DONE.wait()
+
+
+def _quiet_here():
+    """Warnings raised while computing ahead are not shown: the learner did not choose that
+    setting, and the kernel would print them under whatever cell ran last. (A move that asks
+    for the setting gets the result, and its picture says what happened, a divergence too.)
+    ``warnings.catch_warnings`` would silence every thread, so this filters in the one place
+    all warnings pass, ``warnings.showwarning``, by thread; installed once."""
+    show = warnings.showwarning
+    if getattr(show, "quiet_ahead", False):
+        return
+
+    def showwarning(*args, **kw):
+        if not getattr(_HERE, "ahead", False):
+            show(*args, **kw)
+
+    showwarning.quiet_ahead = True
+    warnings.showwarning = showwarning
 
 
 def neighbours(controls: dict) -> list[dict]:
@@ -108,6 +127,7 @@ class Ahead:
 
     def _work(self):
         _HERE.ahead = True
+        _quiet_here()
         while True:
             with self._wake:
                 while not self.todo:
@@ -117,7 +137,7 @@ class Ahead:
             if self.remembered.has(**settings):
                 continue
             try:
-                self.remembered(**settings)
+                self.remembered.prepare(**settings)
                 self.computed += 1
             except Exception:  # noqa: BLE001 - the move that asks for it will say what failed
                 self.failed += 1

@@ -40,10 +40,14 @@ def log_slider(description: str, value: float, min_exp: float, max_exp: float,
     """A slider over 10**min_exp .. 10**max_exp, evenly spaced in the exponent, whose steps pass
     through ``value``: one step right and one step left comes back to it (0.03 -> 0.0378 ->
     0.03, not 0.0316), so a learner can return to where the lesson started, and the picture
-    kept for it is shown again. The ends move inwards to the last step inside the range."""
+    kept for it is shown again. The ends move outwards to the first step past the range, so
+    every value of the range (0.001 and 1 for 06's lr) can still be typed in."""
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise ValueError(f"log_slider {description!r}: the value must be a positive number, "
+                         f"got {value!r}")
     exponent = math.log10(value)
-    below = math.floor((exponent - min_exp) / step + 1e-9)      # whole steps down to min_exp
-    above = math.floor((max_exp - exponent) / step + 1e-9)
+    below = math.ceil((exponent - min_exp) / step - 1e-9)       # whole steps down past min_exp
+    above = math.ceil((max_exp - exponent) / step - 1e-9)
     return W.FloatLogSlider(value=value, base=10, min=exponent - below * step,
                             max=exponent + above * step, step=step,
                             description=description, continuous_update=False,
@@ -129,6 +133,9 @@ class LiveFigure:
         at the canvas's current size, else a new drawing, which is then kept."""
         canvas = self.fig.canvas
         if key is None or not self.interactive or getattr(canvas, "syncing_data_url", True):
+            # the page draws later, or has not said it is ready: which setting the canvas's
+            # pixels then show is not known here, so none is kept under a setting's name
+            self.shown = None
             return self.refresh()
         size = _pixel_size(canvas)
         kept = self.frames.get(key)
@@ -222,16 +229,26 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
     return box
 
 
-def memoize(fn, size: int = 64):
+def memoize(fn, size: int = 64, ahead: int = 32):
     """``fn(**settings)`` remembered for the last ``size`` settings: a setting seen before
     costs nothing to compute again (the widgets' computations are deterministic: fixed
     seeds). Settings are matched as ``setting_key`` matches them; ``has(**settings)`` tells
-    whether one is remembered. Safe to call from a background thread (``widgets.ahead``)."""
+    whether one is remembered. ``prepare(**settings)`` computes one that no move has asked for
+    yet (``widgets.ahead``, from a background thread) into a store of its own (the last
+    ``ahead``), so it never pushes out a setting the learner visited; a move that asks for it
+    moves it over."""
     kept: OrderedDict = OrderedDict()
+    prepared: OrderedDict = OrderedDict()
     lock = threading.Lock()
 
     def key_of(settings):
         return setting_key(dict(sorted(settings.items())))
+
+    def store(where, key, value, limit):
+        with lock:
+            where[key] = value
+            while len(where) > limit:
+                where.popitem(last=False)
 
     def remembered(**settings):
         key = key_of(settings)
@@ -239,16 +256,23 @@ def memoize(fn, size: int = 64):
             if key in kept:
                 kept.move_to_end(key)
                 return kept[key]
-        value = fn(**settings)                  # not under the lock: a move never waits for it
-        with lock:
-            kept[key] = value
-            while len(kept) > size:
-                kept.popitem(last=False)
+            found = prepared.pop(key, None)
+        value = fn(**settings) if found is None else found   # a move never waits on the lock
+        store(kept, key, value, size)
         return value
 
-    def has(**settings):
+    def prepare(**settings):
+        key = key_of(settings)
         with lock:
-            return key_of(settings) in kept
+            if key in kept or key in prepared:
+                return
+        store(prepared, key, fn(**settings), ahead)
 
-    remembered.kept, remembered.has = kept, has
+    def has(**settings):
+        key = key_of(settings)
+        with lock:
+            return key in kept or key in prepared
+
+    remembered.kept, remembered.prepared = kept, prepared
+    remembered.prepare, remembered.has = prepare, has
     return remembered

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 
 from ..exercises.forward import tiny_network
 from ..plots import forward as fplots
+from .ahead import moving
 from .controls import LiveFigure, panel, setting_key, slider
 
 
@@ -36,9 +37,10 @@ class Explorer:
 
     def _on_change(self, _change=None):
         values = self.values()
-        self._update(**values)
-        self.updates += 1
-        self.live.show(setting_key(values))
+        with moving():                        # computing ahead elsewhere waits for the move
+            self._update(**values)
+            self.updates += 1
+            self.live.show(setting_key(values))
 
     def _ipython_display_(self):
         from IPython.display import display

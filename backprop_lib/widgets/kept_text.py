@@ -7,10 +7,11 @@ of a redraw (``python benchmarks/widget_latency.py --text`` measures it). The sa
 "layer (1 = next to the input)", "10^-4") comes back move after move, so a live figure keeps
 the pixels of each piece of text the first time it is drawn and pastes them after that.
 
-One difference from a plain drawing: a kept text is pasted at the nearest whole pixel (as
-matplotlib before 3.11 placed every text); matplotlib 3.11 places glyphs to 1/64 of a pixel. A
-label may therefore sit up to half a pixel from where a plain drawing puts it; nothing else
-changes, and the same setting always gives the same picture (tests/test_kept_text.py).
+One difference from a plain drawing: a kept text is pasted with its anchor at the nearest whole
+pixel. Matplotlib 3.11 places glyphs to 1/64 of a pixel, so a label may sit up to half a pixel
+from where a plain drawing puts it; before 3.11 matplotlib rounds too, but after adding the
+glyphs' offset, so a label may sit one pixel from it. Nothing else changes, and the same setting
+always gives the same picture (tests/test_kept_text.py).
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ import math
 from collections import OrderedDict
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.font_manager import findfont
 
 BUDGET_BYTES = 16 * 2**20        # the pictures a canvas keeps (least recently used go first)
 PAD = 4                          # pixels around a text's box, for glyphs that overhang it
 PLAIN = (None, None, None)       # a text whose picture could not be kept: drawn as usual
+RC_KEYS = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "mathtext.fontset",
+           "mathtext.default", "mathtext.rm", "mathtext.it", "mathtext.bf", "mathtext.sf",
+           "mathtext.tt", "mathtext.cal")
 
 
 def keep_text_pictures(canvas, budget: int = BUDGET_BYTES):
@@ -64,9 +70,13 @@ class TextPictures:
         def draw_kept_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if ismath == "TeX" or not s:
                 return draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
-            font = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
-                    prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(),
-                    prop.get_file(), prop.get_math_fontfamily())
+            # everything that decides the text's pixels: the font file the properties resolve
+            # to (rcParams' font lists), its size, the hinting, the formula fonts, OpenType
+            # features and language (matplotlib 3.11), angle, colour, alpha, antialiasing, dpi
+            font = (findfont(prop), prop.get_style(), prop.get_variant(), prop.get_weight(),
+                    prop.get_stretch(), prop.get_size_in_points(), prop.get_math_fontfamily(),
+                    tuple(rcParams[k] for k in RC_KEYS),
+                    _text_setting(mtext, "get_fontfeatures"), _text_setting(mtext, "get_language"))
             key = (s, ismath, font, round(float(angle), 6), tuple(gc.get_rgb()),
                    gc.get_alpha(), gc.get_forced_alpha(), gc.get_antialiased(), renderer.dpi)
             picture = self.pictures.get(key)
@@ -85,8 +95,10 @@ class TextPictures:
             # Agg's text ignores); not given the text's alpha: the picture has it already
             paste = renderer.new_gc()
             paste.set_clip_rectangle(gc.get_clip_rectangle())
-            # draw_text's y counts rows down from the top, draw_image's y up from the bottom
-            renderer.draw_image(paste, round(x) + dx, renderer.height - 1 - round(y) - dy, rgba)
+            # draw_text's y counts rows down from the top, draw_image's y up from the bottom;
+            # the buffer has int(height) rows (before 3.11 height may be 459.99999...)
+            rows = int(renderer.height)
+            renderer.draw_image(paste, round(x) + dx, rows - 1 - round(y) - dy, rgba)
             paste.restore()
 
         return draw_kept_text
@@ -134,5 +146,12 @@ class TextPictures:
 
 
 def _size(picture) -> int:
-    return 0 if picture[0] is None else picture[0].nbytes + 64
+    """Bytes a kept picture counts for (an empty one too: the budget bounds their number)."""
+    return 64 + (0 if picture[0] is None else picture[0].nbytes)
+
+
+def _text_setting(mtext, getter):
+    value = getattr(mtext, getter, None)
+    value = value() if callable(value) else None
+    return tuple(value) if isinstance(value, list) else value
 
