@@ -264,6 +264,8 @@ def compare(rounds: int = 3, out=sys.stdout):
     import matplotlib
 
     matplotlib.use("module://ipympl.backend_nbagg")
+    import matplotlib.pyplot as plt
+
     from backprop_lib.widgets import controls as C
 
     speedups = C.keep_text_pictures, C.send_light_png
@@ -286,6 +288,7 @@ def compare(rounds: int = 3, out=sys.stdout):
             box.controls[control].value = value
             if box.live.reused == reused:                 # drawn, not a kept picture
                 times.append((time.process_time() - t) * 1e3)
+        plt.close(box.live.fig)
         return times
 
     print(f"{'lesson / explorer':26} {'moves':>5} {'with':>6} {'without':>8} {'ratio':>6}"
