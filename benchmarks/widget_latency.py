@@ -214,8 +214,14 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
     matplotlib.use("module://ipympl.backend_nbagg")
     from backprop_lib.widgets import controls as C
 
-    spent = {"show": 0.0}
-    original = C.LiveFigure.show
+    spent = {"show": 0.0, "ahead": 0.0}
+    original, original_ahead = C.LiveFigure.show, C.LiveFigure.draw_ahead
+
+    def timed_ahead(self, *args):
+        t = time.process_time()
+        drawn = original_ahead(self, *args)
+        spent["ahead"] += time.process_time() - t
+        return drawn
 
     def timed_show(self, key=None):
         _shown_by_a_page(self.fig.canvas)
@@ -223,7 +229,7 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
         original(self, key)
         spent["show"] += time.process_time() - t
 
-    C.LiveFigure.show = timed_show
+    C.LiveFigure.show, C.LiveFigure.draw_ahead = timed_show, timed_ahead
     print(f"{'lesson / explorer':26} {'move':28} {'total':>6} {'show':>6} {'compute':>7}"
           "  (CPU ms)", file=out)
     try:
@@ -242,18 +248,20 @@ def kernel_breakdown(repeat: int = 1, out=sys.stdout):
             for control, value in steps * repeat:
                 if controls[control].value == value:
                     continue
-                spent["show"], reused = 0.0, live.reused
+                spent["show"], spent["ahead"], reused = 0.0, 0.0, live.reused
                 t = time.process_time()
                 controls[control].value = value
-                total = (time.process_time() - t) * 1e3
+                ahead = spent["ahead"] * 1e3            # after the picture was sent
+                total = (time.process_time() - t) * 1e3 - ahead
                 shown = spent["show"] * 1e3
                 move = f"{control}={value:.3g}" if isinstance(value, float) else \
                     f"{control}={value}"
                 print(f"{lesson} {name:23} {move:28} {total:6.0f} {shown:6.0f} "
-                      f"{total - shown:7.0f}" + ("  reused" if live.reused > reused else ""),
+                      f"{total - shown:7.0f}" + ("  reused" if live.reused > reused else "")
+                      + (f"  (+{ahead:.0f} drawing ahead)" if ahead else ""),
                       file=out)
     finally:
-        C.LiveFigure.show = original
+        C.LiveFigure.show, C.LiveFigure.draw_ahead = original, original_ahead
 
 
 def compare(rounds: int = 3, out=sys.stdout):
@@ -266,17 +274,18 @@ def compare(rounds: int = 3, out=sys.stdout):
     matplotlib.use("module://ipympl.backend_nbagg")
     import matplotlib.pyplot as plt
 
-    from backprop_lib.widgets import controls as C
+    from backprop_lib.widgets import live_figure as F
 
-    speedups = C.keep_text_pictures, C.send_light_png
+    F.LiveFigure.draw_ahead = lambda self, *args: 0       # each move's own drawing only
+    speedups = F.keep_text_pictures, F.send_light_png
     plain = (lambda canvas: canvas), (lambda canvas: False)
 
     def moves_of(build, steps, tools):
-        C.keep_text_pictures, C.send_light_png = tools
+        F.keep_text_pictures, F.send_light_png = tools
         try:
             box = build()
         finally:
-            C.keep_text_pictures, C.send_light_png = speedups
+            F.keep_text_pictures, F.send_light_png = speedups
         _shown_by_a_page(box.live.fig.canvas)
         box.live.fig.canvas.draw()                    # the page's first picture
         times = []
@@ -321,12 +330,12 @@ def main(argv=None) -> int:
         return 0
     if "--kernel" in argv:
         repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
-        from backprop_lib.widgets import controls
+        from backprop_lib.widgets import live_figure
 
         if "--no-kept-text" in argv:       # for comparison: every label drawn at every redraw
-            controls.keep_text_pictures = lambda canvas: canvas
+            live_figure.keep_text_pictures = lambda canvas: canvas
         if "--no-light-png" in argv:       # for comparison: PNG at zlib's default level
-            controls.send_light_png = lambda canvas: False
+            live_figure.send_light_png = lambda canvas: False
         kernel_breakdown(repeat)
         return 0
     path = Path(argv[0]) if argv else DEFAULT

@@ -215,3 +215,39 @@ def test_a_picture_drawn_before_the_page_was_ready_is_not_kept_under_a_guess():
         "fig.canvas.draw(); print(live.reused, (px() == at0).all())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "True"]
+
+
+def test_a_menus_next_option_is_drawn_ahead_without_changing_what_is_shown():
+    # after a move, the next option's picture is drawn and kept, not sent; the canvas keeps the
+    # move's picture and artists, and the next option is then shown from its kept picture
+    code = """
+import matplotlib
+matplotlib.use('module://ipympl.backend_nbagg')
+import matplotlib.pyplot as plt, numpy as np
+from backprop_lib.widgets import controls
+fig, ax = plt.subplots()
+(line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-3, 3)
+live = controls.LiveFigure(fig)
+menu = controls.dropdown('c', [0, 1, 2])
+box = controls.explore({'c': menu}, live, lambda c: line.set_ydata([0, c]), next_options=('c',))
+canvas = fig.canvas
+sent = []
+canvas.send_binary = lambda data: sent.append(data)
+canvas._handle_message(canvas, {'type': 'initialized'}, [])
+canvas.draw()                                            # the page's first picture
+px = lambda: np.asarray(canvas.buffer_rgba()).copy()
+def fresh(c):
+    line.set_ydata([0, c]); canvas.draw(); return px()
+n0 = len(sent)
+menu.value = 1
+at1 = px()
+print(len(sent) - n0, list(line.get_ydata()), controls.setting_key({'c': 2}) in live.frames)
+print((at1 == fresh(1)).all())
+line.set_ydata([0, 1])
+n1, reused = len(sent), live.reused
+menu.value = 2
+print(live.reused - reused, len(sent) - n1, (px() == fresh(2)).all(), (at1 != px()).any())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["1 [0, 1] True", "True",
+                                          "1 1 True True"]

@@ -12,10 +12,11 @@ import numpy as np
 from .._validate import as_float_array, as_rng
 from ..activations import ReLU
 from ..diagnostics import dead_units, gradient_profile
+from ..divergence import DIVERGED_FACTOR
+from ..history import History
 from ..init import RECOMMENDED_INIT
 from ..losses import softmax_cross_entropy
 from ..network import Sequential, dense_blocks
-from ..train import DIVERGED_FACTOR, History
 from .findings import Diagnosis, Finding, all_finite, untouched
 from .measurements import set_hidden_bias, units_identical
 from .sanity import initial_loss_check, overfit_tiny_batch, update_ratios

@@ -14,10 +14,11 @@ import numpy as np
 
 from .. import datasets, running_stats
 from .._validate import as_rng, unknown_name
+from ..history import History
 from ..network import Sequential, mlp
 from ..normalization import BatchNorm
 from ..optim import SGD
-from ..train import History, evaluate, train
+from ..train import evaluate, train
 from .checklist import diagnose
 from .findings import Diagnosis
 from .measurements import scale_weights, set_hidden_bias

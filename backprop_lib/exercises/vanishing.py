@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import theory
-from ..train import History
+from ..history import History
 from .feedback import (
     Answer,
     as_array,
