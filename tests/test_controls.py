@@ -229,7 +229,7 @@ fig, ax = plt.subplots()
 (line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-3, 3)
 live = controls.LiveFigure(fig)
 menu = controls.dropdown('c', [0, 1, 2])
-box = controls.explore({'c': menu}, live, lambda c: line.set_ydata([0, c]), next_options=('c',))
+box = controls.explore({'c': menu}, live, lambda c: line.set_ydata([0, c]), draw_next=('c',))
 canvas = fig.canvas
 sent = []
 canvas.send_binary = lambda data: sent.append(data)
@@ -251,3 +251,28 @@ print(live.reused - reused, len(sent) - n1, (px() == fresh(2)).all(), (at1 != px
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:3] == ["1 [0, 1] True", "True",
                                           "1 1 True True"]
+
+
+def test_a_sliders_next_step_is_drawn_the_way_it_last_moved():
+    code = """
+import matplotlib
+matplotlib.use('module://ipympl.backend_nbagg')
+import matplotlib.pyplot as plt
+from backprop_lib.widgets import controls
+fig, ax = plt.subplots()
+(line,) = ax.plot([0, 1], [0, 0]); ax.set_ylim(-3, 3)
+live = controls.LiveFigure(fig)
+w = controls.slider('w', 0.0, -1.0, 1.0, step=0.5)
+box = controls.explore({'w': w}, live, lambda w: line.set_ydata([0, w]), draw_next=('w',))
+canvas = fig.canvas
+canvas.send_binary = lambda data: None
+canvas._handle_message(canvas, {'type': 'initialized'}, [])
+canvas.draw()
+kept = lambda: sorted(k[0][1] for k in live.frames)
+w.value = 0.5; print(kept())          # up: 1.0 drawn ahead
+w.value = 1.0; print(kept(), live.reused)     # shown from its kept picture; nothing past the end
+w.value = 0.5; w.value = 0.0; print(kept())   # down: -0.5 drawn ahead
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["[0.0, 0.5, 1.0]", "[0.0, 0.5, 1.0] 1",
+                                          "[-0.5, 0.0, 0.5, 1.0]"]

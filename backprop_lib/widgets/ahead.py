@@ -83,18 +83,21 @@ def _steps(c) -> list:
         values = [o[1] if isinstance(o, tuple) else o for o in options]
         i = values.index(c.value)
         return values[i + 1:] + values[:i]
-    if not hasattr(c, "step") or not c.step:
-        return []
-    if hasattr(c, "base"):                                   # a log slider steps in exponents
-        e = math.log(c.value, c.base)
-        cands = [(c.base ** (e + s), e + s) for s in (c.step, -c.step)]
-        return [v for v, x in cands if c.min - 1e-9 <= x <= c.max + 1e-9]
-    cands = [c.value + c.step, c.value - c.step]
-    if isinstance(c.value, int):
-        cands = [int(v) for v in cands]
-    else:
-        cands = [round(v, 12) for v in cands]
-    return [v for v in cands if c.min <= v <= c.max]
+    return [v for v in (step_from(c, +1), step_from(c, -1)) if v is not None]
+
+
+def step_from(c, direction: int):
+    """The value one step up (``direction`` > 0) or down from a slider's current value, None
+    past its ends or for a control without a step. A log slider steps in exponents."""
+    if getattr(c, "options", None) is not None or not getattr(c, "step", None):
+        return None
+    sign = 1 if direction > 0 else -1
+    if hasattr(c, "base"):
+        e = math.log(c.value, c.base) + sign * c.step
+        return c.base ** e if c.min - 1e-9 <= e <= c.max + 1e-9 else None
+    value = c.value + sign * c.step
+    value = int(value) if isinstance(c.value, int) else round(value, 12)
+    return value if c.min <= value <= c.max else None
 
 
 class Ahead:

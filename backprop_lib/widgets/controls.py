@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import ipywidgets as W
 
-from .ahead import moving
+from .ahead import moving, step_from
 from .live_figure import LiveFigure, setting_key
 
 
@@ -68,29 +68,34 @@ def panel(controls, figure_widget=None, title: str | None = None) -> W.VBox:
 
 
 def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
-            timing: str = "updated in", ahead=None, next_options=()):
+            timing: str = "updated in", ahead=None, draw_next=()):
     """The panel every explorer shares: ``controls`` (name -> widget) in a row with a timing
     line, the live figure underneath. Any change calls ``update(**values)``, which moves the
     figure's artists, then ``live.show(values)``; with ``ahead`` (a ``widgets.ahead.Ahead``)
-    the settings one step away are then computed in the background. For the menus named in
-    ``next_options`` the next option's picture is drawn right after the move's picture was
-    sent (``LiveFigure.draw_ahead``: a learner trying the options one after the other sees
-    each at once; the kernel stays busy that much longer after the picture). Returns the VBox
+    the settings one step away are then computed in the background. For the controls named in
+    ``draw_next`` the next setting's picture is drawn right after the move's picture was sent
+    (``LiveFigure.draw_ahead``): a menu's next option, a slider's next step in the direction it
+    last moved, so a learner trying options one after the other, or stepping a slider along,
+    sees each at once; the kernel stays busy that much longer after the picture. Returns the VBox
     with ``.controls``, ``.figure``, ``.live``, ``.ahead`` and ``.last_seconds`` (the time of
     the last update, picture sent) attached."""
     status = W.HTML("")
     box = panel(list(controls.values()) + [status], live.widget, title=title)
 
-    def on_change(_change=None):
+    direction = {name: 1 for name in draw_next}          # a slider's last move: up or down
+
+    def on_change(change=None):
         start = time.perf_counter()
         values = {name: c.value for name, c in controls.items()}
+        moved = next((n for n, c in controls.items() if change and change["owner"] is c), None)
+        if moved in direction and getattr(controls[moved], "options", None) is None:
+            direction[moved] = 1 if change["new"] > change["old"] else -1
         with moving():                       # background work waits: the move goes first
             update(**values)
             live.show(setting_key(values))
             box.last_seconds = time.perf_counter() - start
             status.value = f"<i>{timing} {box.last_seconds * 1000:.0f} ms</i>"
-            live.draw_ahead([{**values, name: _next_option(controls[name])}
-                             for name in next_options], update, values)
+            live.draw_ahead(_next_settings(controls, values, direction), update, values)
         if ahead is not None:
             ahead.around(controls)
 
@@ -102,10 +107,18 @@ def explore(controls: dict, live: LiveFigure, update, title: str | None = None,
     return box
 
 
-def _next_option(menu):
-    """The value of the option after the menu's current one (the first after the last)."""
-    values = [o[1] if isinstance(o, tuple) else o for o in menu.options]
-    return values[(values.index(menu.value) + 1) % len(values)]
+def _next_settings(controls: dict, values: dict, direction: dict) -> list[dict]:
+    """For each control in ``direction``: the setting with its next option (a menu, the first
+    after the last) or its next step that way (a slider, none past its end)."""
+    out = []
+    for name, way in direction.items():
+        c = controls[name]
+        if getattr(c, "options", None) is not None:
+            options = [o[1] if isinstance(o, tuple) else o for o in c.options]
+            out.append({**values, name: options[(options.index(c.value) + 1) % len(options)]})
+        elif (value := step_from(c, way)) is not None:
+            out.append({**values, name: value})
+    return out
 
 
 def memoize(fn, size: int = 64, ahead: int = 32):

@@ -19,7 +19,8 @@ def learning_rate_explorer(surface: Surface | None = None, lr: float = 0.3, star
     with plt.ioff():
         fig = dplots.lr_explorer(surface, lr=lr, start=start, steps=steps)
     controls = {"lr": log_slider("learning rate lr", lr, min_exp, max_exp, step=0.05)}
-    return explore(controls, LiveFigure(fig), lambda lr: dplots.update_lr_explorer(fig, lr))
+    return explore(controls, LiveFigure(fig), lambda lr: dplots.update_lr_explorer(fig, lr),
+                   draw_next=("lr",))            # the next step, drawn after each move
 
 
 def momentum_explorer(surface: Surface | None = None, lr: float = 0.02, momentum: float = 0.0,
@@ -32,4 +33,5 @@ def momentum_explorer(surface: Surface | None = None, lr: float = 0.02, momentum
     controls = {"momentum": slider("momentum μ", momentum, 0.0, 0.99, step=0.01),
                 "lr": log_slider("learning rate lr", lr, -3.0, -0.5, step=0.05)}
     return explore(controls, LiveFigure(fig),
-                   lambda momentum, lr: dplots.update_lr_explorer(fig, lr, momentum=momentum))
+                   lambda momentum, lr: dplots.update_lr_explorer(fig, lr, momentum=momentum),
+                   draw_next=("momentum", "lr"))  # each slider's next step, drawn after a move

@@ -61,7 +61,7 @@ def _explorer(controls, fig, view, title, draw):
     """``controls.explore`` with ``draw(settings)`` (settings: name -> the controls' values)
     updating ``view``; ``.view`` is attached too."""
     box = explore(controls, LiveFigure(fig), lambda **settings: draw(settings), title=title,
-                  next_options=("activation", "init"))      # the menus' next options, drawn
+                  draw_next=("activation", "init"))      # the menus' next options, drawn
     box.view = view
     return box
 

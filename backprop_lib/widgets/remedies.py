@@ -42,7 +42,7 @@ def init_explorer(depth: int = 10, activation: str = "tanh", init: str = "standa
         live = LiveFigure(rplots.plot_init_profile(profile(depth, activation, init)))
     return explore(controls, live, lambda **s: rplots.update_init_profile(live.fig, profile(**s)),
                    "the error per layer at initialization: measured vs theory",
-                   next_options=("activation", "init"))     # the menus' next options, drawn
+                   draw_next=("activation", "init"))     # the menus' next options, drawn
 
 
 # --------------------------------------------------------------------------- notebook 09
