@@ -172,3 +172,24 @@ def test_warnings_raised_while_computing_ahead_are_not_shown():
         assert shown == ["a move's own warning"]
     finally:
         warnings.showwarning = original
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_09s_explorers_train_ahead_without_touching_the_warnings_filters():
+    # (this project's tests turn RuntimeWarnings into errors, and the filters are every
+    # thread's: plain SGD diverging at gain 2 would fail in the background, as it would for a
+    # learner who made warnings errors; a move then trains that setting itself)
+    import warnings
+
+    from backprop_lib.widgets import remedies
+
+    filters = list(warnings.filters)
+    box = remedies.clipping_explorer()
+    box.controls["gain"].value = 1.75
+    assert _wait_for(lambda: box.ahead.computed >= 2)
+    now = {n: c.value for n, c in box.controls.items()}
+    assert box.ahead.remembered.has(**{**now, "gain": 2.0})
+    assert warnings.filters == filters       # the background thread never changed them
+    norm = remedies.norm_explorer(depth=3, max_depth=4)
+    norm.controls["activation"].value = "tanh"
+    assert _wait_for(lambda: norm.ahead.computed >= 1)

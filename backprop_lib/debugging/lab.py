@@ -148,21 +148,25 @@ class Run:
                 f"(needs {LEARNS_ABOVE:.0%}); {self.history.summary()}")
 
 
-def _train(setup, epochs, validate: bool):
+def _train(setup, epochs, validate: bool, callback=None):
     cfg = setup.config
     return train(setup.model, setup.X_train, setup.y_train, optimizer=setup.optimizer,
                  epochs=cfg["epochs"] if epochs is None else epochs,
                  batch_size=min(cfg["batch_size"], len(setup.y_train)), seed=cfg["seed"],
-                 validation=(setup.X_val, setup.y_val) if validate else None)
+                 validation=(setup.X_val, setup.y_val) if validate else None,
+                 callback=callback)
 
 
-def train_history(config, epochs: int | None = None):
+def train_history(config, epochs: int | None = None, callback=None, quiet: bool = True):
     """Build and train ``config`` quietly, with no validation figures and no checklist: the
     ``History`` (loss per step, layer statistics) that an explorer's figure needs, about a
-    fifth sooner than ``run``."""
+    fifth sooner than ``run``. ``callback`` goes to ``train``. ``quiet=False`` leaves the
+    warnings filters alone (a background thread must: they are shared by every thread)."""
+    if not quiet:
+        return _train(build(config), epochs, validate=False, callback=callback)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _train(build(config), epochs, validate=False)
+        return _train(build(config), epochs, validate=False, callback=callback)
 
 
 def run(config, epochs: int | None = None, diagnose_it: bool = True,

@@ -38,6 +38,11 @@ class _Moving:
 _HERE = threading.local()           # .ahead is True in the thread that computes ahead
 
 
+def in_background() -> bool:
+    """True in the thread that computes ahead."""
+    return getattr(_HERE, "ahead", False)
+
+
 def pause_point(*_):
     """Called at each step of a computation: in the thread that computes ahead, waits while a
     move is handled; anywhere else (the move itself, whichever thread the kernel handles it in)

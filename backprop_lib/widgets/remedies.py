@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 
 from .. import debugging
 from ..plots import remedies as rplots
+from .ahead import Ahead, in_background, pause_point
 from .controls import LiveFigure, dropdown, explore, int_slider, log_slider, memoize, slider
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu"]
@@ -51,9 +52,11 @@ NORM_LABELS = ("without normalization", "with normalization")
 
 
 def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standard",
-              norm: str = "batch", steps: int = 32, batch_size: int = 64, lr: float = 0.1):
+              norm: str = "batch", steps: int = 32, batch_size: int = 64, lr: float = 0.1,
+              callback=None):
     """Profiles at init and short training histories of the same deep network without and with
-    ``norm``: two dicts label -> profile and label -> History (labels ``NORM_LABELS``)."""
+    ``norm``: two dicts label -> profile and label -> History (labels ``NORM_LABELS``).
+    ``callback`` goes to every training step (the explorer's: wait while a move is handled)."""
     profiles, histories = {}, {}
     for label, nm in zip(NORM_LABELS, (None, norm)):
         profiles[label] = debugging.init_profile(depth, activation, init, norm=nm)
@@ -61,7 +64,8 @@ def norm_runs(depth: int = 10, activation: str = "sigmoid", init: str = "standar
         config = {"sizes": debugging.hidden_sizes(depth, 32), "activation": activation,
                   "init": init, "norm": nm, "lr": lr, "batch_size": batch_size,
                   "epochs": max(1, round(steps / steps_per_epoch))}
-        histories[label] = debugging.train_history(config)
+        histories[label] = debugging.train_history(config, callback=callback,
+                                                   quiet=not in_background())
     return profiles, histories
 
 
@@ -75,29 +79,32 @@ def norm_explorer(depth: int = 10, activation: str = "sigmoid", init: str = "sta
         "norm": dropdown("normalization", ["batch", "layer"], norm),
     }
 
-    runs = memoize(norm_runs)            # a setting seen before is not trained again
+    # a setting seen before is not trained again; the settings one step away are trained in
+    # the background while the learner looks (widgets/ahead.py)
+    runs = memoize(lambda **s: norm_runs(callback=pause_point, **s))
     with plt.ioff():
         live = LiveFigure(rplots.plot_norm_comparison(*runs(depth=depth, activation=activation,
                                                             init=init, norm=norm)))
     return explore(controls, live, lambda **s: rplots.update_norm_comparison(live.fig, *runs(**s)),
-                   "the same deep network without and with normalization")
+                   "the same deep network without and with normalization", ahead=Ahead(runs))
 
 
 CLIP_LABELS = ("plain SGD", "SGD with clip_norm")
 
 
 def clipping_runs(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0, depth: int = 10,
-                  epochs: int = 20, validate: bool = True):
+                  epochs: int = 20, validate: bool = True, callback=None):
     """Two short runs of a deep ReLU network with He init x ``gain``: plain SGD and SGD with
     ``clip_norm``; dict label -> History (labels ``CLIP_LABELS``). ``validate=False`` skips the
-    held-out figures (the explorer draws only the loss)."""
+    held-out figures (the explorer draws only the loss); ``callback`` then goes to every
+    training step."""
     base = {"sizes": debugging.hidden_sizes(depth, 32), "activation": "relu", "init": "he",
             "weight_gain": gain, "lr": lr, "epochs": epochs}
 
     def history(config):
         if validate:
             return debugging.run(config, diagnose_it=False).history
-        return debugging.train_history(config)
+        return debugging.train_history(config, callback=callback, quiet=not in_background())
 
     return {label: history({**base, "clip_norm": clip})
             for label, clip in zip(CLIP_LABELS, (None, clip_norm))}
@@ -111,13 +118,13 @@ def clipping_explorer(lr: float = 0.5, gain: float = 1.5, clip_norm: float = 1.0
         "clip_norm": log_slider("clip_norm", clip_norm, -1, 2),
     }
 
-    runs = memoize(clipping_runs)        # a setting seen before is not trained again
+    # a setting seen before is not trained again; the settings one step away are trained in
+    # the background while the learner looks (widgets/ahead.py)
+    runs = memoize(lambda **s: clipping_runs(validate=False, callback=pause_point, **s))
     with plt.ioff():
-        live = LiveFigure(rplots.plot_clipping(runs(lr=lr, gain=gain, clip_norm=clip_norm,
-                                                    validate=False)))
-    return explore(controls, live,
-                   lambda **s: rplots.update_clipping(live.fig, runs(validate=False, **s)),
-                   "exploding gradients and gradient clipping")
+        live = LiveFigure(rplots.plot_clipping(runs(lr=lr, gain=gain, clip_norm=clip_norm)))
+    return explore(controls, live, lambda **s: rplots.update_clipping(live.fig, runs(**s)),
+                   "exploding gradients and gradient clipping", ahead=Ahead(runs))
 
 
 __all__ = ["init_explorer", "norm_explorer", "norm_runs", "clipping_explorer", "clipping_runs"]
